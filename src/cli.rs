@@ -1,0 +1,160 @@
+//! The command line: clap derive types, doc comments as help text.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::{Args, Parser, Subcommand};
+use rust_decimal::Decimal;
+
+use crate::report::Format;
+
+/// Plan, price and generate the infrastructure a SaaS needs at each growth stage.
+///
+/// Tell it your customers and monthly recurring revenue (MRR); it picks the
+/// roadmap stage, prices every component with cited list prices, and says what
+/// share of revenue that is.
+#[derive(Debug, Parser)]
+#[command(name = "infraplan", version)]
+pub struct Cli {
+    /// Where stage and price data come from.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags that replace built-in data, for every command.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Folder of stage files; each replaces the built-in file of the same name, new names add stages
+    #[arg(long, global = true, value_name = "DIR", help_heading = "Data")]
+    pub stages: Option<PathBuf>,
+    /// Folder of price files; each replaces the built-in file of the same name
+    #[arg(long, global = true, value_name = "DIR", help_heading = "Data")]
+    pub prices: Option<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Pick the stage for a scenario, price every line and judge the share of MRR
+    Plan(PlanArgs),
+    /// List the stages: customer ranges, cost bands, budget guidance, usage defaults, components
+    Stages(FormatArgs),
+    /// List the price catalog with each price's public source and date
+    Prices(FormatArgs),
+}
+
+/// `infraplan plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// A scenario, as flags.
+#[derive(Debug, Clone, Args)]
+pub struct ScenarioArgs {
+    /// Paying customers: a whole number, 0 or more
+    #[arg(long, value_name = "N", value_parser = parse_customers, allow_hyphen_values = true)]
+    pub customers: u64,
+    /// Monthly recurring revenue in US dollars, 0 or more (e.g. 18000 or 18000.50)
+    #[arg(long, value_name = "USD", value_parser = parse_mrr, allow_hyphen_values = true)]
+    pub mrr: Decimal,
+    /// PaaS for the stages that run on one: heroku or render
+    #[arg(long, value_name = "NAME", default_value = "heroku")]
+    pub paas: String,
+    /// Use this stage whatever the customer count says (1, 2, 3)
+    #[arg(long, value_name = "N", value_parser = parse_stage, allow_hyphen_values = true)]
+    pub stage: Option<u32>,
+    /// JSON file of usage per customer that replaces stage defaults
+    #[arg(long, value_name = "FILE")]
+    pub usage: Option<PathBuf>,
+}
+
+/// Just an output format.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn parse_customers(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| "must be a whole number of customers, 0 or more".to_owned())
+}
+
+fn parse_mrr(text: &str) -> Result<Decimal, String> {
+    let invalid =
+        || "must be a number of US dollars, 0 or more, such as 18000 or 18000.50".to_owned();
+    let value = Decimal::from_str(text.trim()).map_err(|_| invalid())?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(invalid());
+    }
+    Ok(value.abs())
+}
+
+fn parse_stage(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|stage| *stage > 0)
+        .ok_or_else(|| "must be a stage number such as 1, 2 or 3".to_owned())
+}
+
+/// A clap error on one line: its message and any hint lines, without the
+/// usage block and the "for more information" footer.
+pub fn one_line(error: &clap::Error) -> String {
+    let text = error.to_string();
+    text.lines()
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with("Usage:"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn customers_must_be_whole_and_not_negative() {
+        assert_eq!(parse_customers("120"), Ok(120));
+        assert!(parse_customers("-5").is_err());
+        assert!(parse_customers("2.5").is_err());
+        assert!(parse_customers("many").is_err());
+    }
+
+    #[test]
+    fn mrr_is_an_exact_decimal_not_below_zero() {
+        assert_eq!(
+            parse_mrr("18000.50"),
+            Ok(Decimal::from_str("18000.50").unwrap())
+        );
+        assert_eq!(parse_mrr("0"), Ok(Decimal::ZERO));
+        assert!(parse_mrr("-1").is_err());
+        assert!(parse_mrr("lots").is_err());
+    }
+
+    #[test]
+    fn clap_errors_fold_to_one_line() {
+        let error = Cli::try_parse_from(["infraplan", "plan", "--customers", "x", "--mrr", "1"])
+            .unwrap_err();
+        let line = one_line(&error);
+        assert!(!line.contains('\n'));
+        assert!(line.contains("--customers"), "{line}");
+    }
+}

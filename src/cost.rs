@@ -1,0 +1,320 @@
+//! Prices a stage variant for a customer count and usage, line by line.
+//!
+//! Pure: no I/O. Every quantity is exact; each line's monthly cost is rounded to
+//! the cent once, by [`Money::round`], and the total is the sum of the lines.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use crate::data::catalog::{Catalog, Sku, Unit};
+use crate::data::stage::{
+    CUSTOMERS_METRIC, Component, Count, Quantity, SkuChoice, Stage, Tiers, UsageRule, Variant,
+};
+use crate::data::usage::UsageOverrides;
+use crate::money::{HOURS_PER_MONTH, Money, format_quantity};
+
+/// One priced line of an estimate.
+#[derive(Debug, Clone)]
+pub struct PricedLine<'a> {
+    /// The component the line belongs to.
+    pub component: &'a Component,
+    /// The SKU priced.
+    pub sku: &'a Sku,
+    /// Running resources, for lines sized by count.
+    pub instances: Option<u32>,
+    /// What is provisioned or used, in SKU units, before any free allowance.
+    pub provisioned: Decimal,
+    /// What is billed, in SKU units.
+    pub quantity: Decimal,
+    /// `quantity × unit price`, rounded to the cent.
+    pub monthly: Money,
+    /// Whether the quantity follows from the usage profile.
+    pub usage_based: bool,
+    /// How the quantity was worked out, for people.
+    pub basis: String,
+}
+
+/// Every line of a stage variant, and their total.
+#[derive(Debug, Clone)]
+pub struct Estimate<'a> {
+    /// Lines in component order.
+    pub lines: Vec<PricedLine<'a>>,
+    /// The sum of the lines.
+    pub total: Money,
+    /// Sizes the stage cannot serve (a total beyond its largest tier).
+    pub warnings: Vec<String>,
+}
+
+impl Estimate<'_> {
+    /// Running instances of `component`: the count of its first line sized by count.
+    pub fn instances_of(&self, component: &str) -> Option<u32> {
+        self.lines
+            .iter()
+            .find(|line| line.component.id == component && line.instances.is_some())
+            .and_then(|line| line.instances)
+    }
+}
+
+/// The usage per customer a line sees: the user's override, else the stage default.
+#[derive(Debug, Clone, Copy)]
+pub struct UsageProfile<'a> {
+    stage: &'a Stage,
+    overrides: &'a UsageOverrides,
+}
+
+impl<'a> UsageProfile<'a> {
+    /// The profile of `stage` with `overrides` applied.
+    pub fn new(stage: &'a Stage, overrides: &'a UsageOverrides) -> Self {
+        UsageProfile { stage, overrides }
+    }
+
+    /// Usage per customer per month for a metric the stage defines.
+    pub fn per_customer(&self, metric: &str) -> Decimal {
+        self.overrides.get(metric).unwrap_or_else(|| {
+            self.stage
+                .usage_per_customer
+                .get(metric)
+                .map_or(Decimal::ZERO, |usage| usage.value)
+        })
+    }
+
+    /// The metric's total for `customers` (the count itself for `customers`).
+    pub fn total(&self, metric: &str, customers: u64) -> Decimal {
+        let customers = Decimal::from(customers);
+        if metric == CUSTOMERS_METRIC {
+            customers
+        } else {
+            customers * self.per_customer(metric)
+        }
+    }
+
+    fn unit_of<'s>(&'s self, metric: &'s str) -> &'s str {
+        self.stage
+            .usage_per_customer
+            .get(metric)
+            .map_or(metric, |usage| usage.unit.as_str())
+    }
+}
+
+/// Prices `variant` of `stage` for `customers` with the given usage.
+///
+/// The stage data is validated on load (every SKU exists, tiers ascend,
+/// `per_instance` names an earlier counted component), so pricing cannot fail.
+pub fn estimate<'a>(
+    variant: &'a Variant,
+    catalog: &'a Catalog,
+    customers: u64,
+    usage: UsageProfile<'_>,
+) -> Estimate<'a> {
+    let mut lines: Vec<PricedLine<'a>> = Vec::new();
+    let mut warnings = Vec::new();
+    for component in &variant.components {
+        for line in &component.lines {
+            let (sku, tier_note) = resolve_sku(&line.sku, catalog, customers, usage, &mut warnings);
+            let mut basis = line
+                .label
+                .as_ref()
+                .map_or_else(String::new, |label| format!("{label}: "));
+            basis.push_str(&tier_note);
+            let (instances, provisioned, usage_based) = match &line.quantity {
+                Quantity::Count(count) => {
+                    let instances = instance_count(count, customers);
+                    let units = if sku.unit == Unit::Hour {
+                        Decimal::from(instances) * HOURS_PER_MONTH
+                    } else {
+                        Decimal::from(instances)
+                    };
+                    match count {
+                        Count::Fixed(_) => {
+                            let _ = write!(basis, "fixed {instances}");
+                        }
+                        Count::Scale(scale) => {
+                            let _ = write!(
+                                basis,
+                                "{instances} for {customers} customers (1 per {}, {}–{})",
+                                scale.per_customers, scale.min, scale.max
+                            );
+                        }
+                    }
+                    if sku.unit == Unit::Hour {
+                        let _ = write!(basis, " × {HOURS_PER_MONTH} h");
+                    }
+                    (Some(instances), units, false)
+                }
+                Quantity::Usage(rule) => {
+                    let units = usage_units(rule, sku, customers, usage, &mut basis);
+                    (None, units, true)
+                }
+                Quantity::PerInstance(per) => {
+                    let counted = lines
+                        .iter()
+                        .find(|line| line.component.id == per.component && line.instances.is_some())
+                        .and_then(|line| line.instances)
+                        .unwrap_or(0);
+                    let _ = write!(
+                        basis,
+                        "{counted} {} instances × {}",
+                        per.component,
+                        format_quantity(per.amount)
+                    );
+                    (None, Decimal::from(counted) * per.amount, false)
+                }
+            };
+            let quantity = billed(sku, provisioned, &mut basis);
+            lines.push(PricedLine {
+                component,
+                sku,
+                instances,
+                provisioned,
+                quantity,
+                monthly: Money::round(quantity * sku.price),
+                usage_based,
+                basis,
+            });
+        }
+    }
+    let total = lines.iter().map(|line| line.monthly).sum();
+    Estimate {
+        lines,
+        total,
+        warnings,
+    }
+}
+
+/// One per `per_customers` customers, rounded up, held between min and max.
+pub fn instance_count(count: &Count, customers: u64) -> u32 {
+    match count {
+        Count::Fixed(instances) => *instances,
+        Count::Scale(scale) => {
+            let needed = customers.div_ceil(scale.per_customers);
+            let needed = u32::try_from(needed).unwrap_or(u32::MAX);
+            needed.clamp(scale.min, scale.max)
+        }
+    }
+}
+
+fn resolve_sku<'a>(
+    choice: &SkuChoice,
+    catalog: &'a Catalog,
+    customers: u64,
+    usage: UsageProfile<'_>,
+    warnings: &mut Vec<String>,
+) -> (&'a Sku, String) {
+    let (id, note) = match choice {
+        SkuChoice::Sku(id) => (id.as_str(), String::new()),
+        SkuChoice::SkuByTier(tiers) => pick_tier(tiers, customers, usage, warnings),
+    };
+    let sku = catalog
+        .get(id)
+        .unwrap_or_else(|| unreachable!("stage validation checked that SKU {id} exists"));
+    (sku, note)
+}
+
+/// The first tier whose `up_to` holds the metric's total; past the last
+/// tier's limit, the last tier and a warning.
+fn pick_tier<'t>(
+    tiers: &'t Tiers,
+    customers: u64,
+    usage: UsageProfile<'_>,
+    warnings: &mut Vec<String>,
+) -> (&'t str, String) {
+    let total = usage.total(&tiers.metric, customers);
+    let unit = if tiers.metric == CUSTOMERS_METRIC {
+        "customers"
+    } else {
+        usage.unit_of(&tiers.metric)
+    };
+    let last = &tiers.tiers[tiers.tiers.len() - 1];
+    let tier = tiers
+        .tiers
+        .iter()
+        .find(|tier| tier.up_to.is_none_or(|up_to| total <= up_to))
+        .unwrap_or(last);
+    let limit = match tier.up_to {
+        Some(up_to) if total > up_to => {
+            warnings.push(format!(
+                "{} {unit} is more than {} serves (up to {}); this stage has no larger size, so plan the next stage or a larger plan",
+                format_quantity(total),
+                tier.sku,
+                format_quantity(up_to)
+            ));
+            format!("over the largest size's {}", format_quantity(up_to))
+        }
+        Some(up_to) => format!("up to {}", format_quantity(up_to)),
+        None => "largest size".to_owned(),
+    };
+    let note = format!("size for {} {unit} ({limit}); ", format_quantity(total));
+    (tier.sku.as_str(), note)
+}
+
+fn usage_units(
+    rule: &UsageRule,
+    sku: &Sku,
+    customers: u64,
+    usage: UsageProfile<'_>,
+    basis: &mut String,
+) -> Decimal {
+    let per_customer = usage.per_customer(&rule.metric);
+    let mut units =
+        Decimal::from(customers) * per_customer * rule.multiplier / sku.unit.things_per_unit();
+    let _ = write!(
+        basis,
+        "{customers} customers × {} {}",
+        format_quantity(per_customer),
+        usage.unit_of(&rule.metric)
+    );
+    if rule.multiplier != Decimal::ONE {
+        let _ = write!(basis, " × {}", format_quantity(rule.multiplier));
+    }
+    if units < rule.minimum {
+        units = rule.minimum;
+        let _ = write!(basis, ", minimum {}", format_quantity(rule.minimum));
+    }
+    if let Some(step) = rule.round_up_to {
+        units = (units / step).ceil() * step;
+        if step == Decimal::ONE {
+            basis.push_str(", rounded up");
+        } else {
+            let _ = write!(
+                basis,
+                ", rounded up to a multiple of {}",
+                format_quantity(step)
+            );
+        }
+    }
+    units
+}
+
+/// Takes the SKU's free monthly allowance off what is provisioned.
+fn billed(sku: &Sku, provisioned: Decimal, basis: &mut String) -> Decimal {
+    match &sku.free_per_month {
+        Some(free) => {
+            let free_units = free.amount / sku.unit.things_per_unit();
+            let _ = write!(basis, ", first {} free", format_quantity(free.amount));
+            (provisioned - free_units).max(Decimal::ZERO)
+        }
+        None => provisioned,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::stage::Scale;
+
+    #[test]
+    fn scaled_counts_round_up_and_clamp() {
+        let count = Count::Scale(Scale {
+            per_customers: 50,
+            min: 2,
+            max: 4,
+        });
+        assert_eq!(instance_count(&count, 0), 2);
+        assert_eq!(instance_count(&count, 100), 2);
+        assert_eq!(instance_count(&count, 101), 3);
+        assert_eq!(instance_count(&count, 199), 4);
+        assert_eq!(instance_count(&count, u64::MAX), 4);
+        assert_eq!(instance_count(&Count::Fixed(3), 10_000), 3);
+    }
+}

@@ -1,0 +1,424 @@
+//! The price catalog: every SKU a stage can use, with its published price and
+//! where that price was read.
+
+use std::fmt;
+use std::str::FromStr;
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{SourceFile, check_schema_version, exact, parse};
+use crate::error::Error;
+
+/// The region every AWS price in the built-in catalog is for.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// One `prices/*.json` file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PriceFile {
+    schema_version: u32,
+    provider: String,
+    skus: Vec<Sku>,
+}
+
+/// A priced unit of something a provider sells.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sku {
+    /// Unique id, prefixed with the provider: `aws.ec2.m6i-large`.
+    pub id: String,
+    /// The provider, filled in from the file.
+    #[serde(default, skip_deserializing)]
+    pub provider: String,
+    /// What it is, as a user would say it.
+    pub description: String,
+    /// What one unit of `price` buys.
+    pub unit: Unit,
+    /// Published on-demand list price per unit, in US dollars.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub price: Decimal,
+    /// A monthly allowance the provider does not bill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_per_month: Option<FreeAllowance>,
+    /// The value the provider's API and Terraform use for this SKU
+    /// (`m6i.large`, `standard-2X`, `heroku-postgresql:standard-0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform_value: Option<String>,
+    /// The region the price is for, where prices differ by region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Where the price was read.
+    pub source: PriceSource,
+}
+
+/// A free monthly allowance, cited like a price.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreeAllowance {
+    /// Things (requests, GB, GB-seconds, emails) a month not billed, counted
+    /// as providers state them (`1000000` requests, not `1` of "1M requests").
+    #[serde(deserialize_with = "exact::decimal")]
+    pub amount: Decimal,
+    /// Words from the source that state the allowance.
+    pub excerpt: String,
+}
+
+/// Where a price was published and read.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceSource {
+    /// The provider's public page for the price: where a user checks it.
+    pub url: String,
+    /// The copy the excerpt was read from, when it is not `url` itself (a
+    /// price-list extract in a public repository, an archived copy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The date of the copy read, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Words from the copy that state the price, so a reviewer can check it.
+    pub excerpt: String,
+}
+
+/// What one unit of a price buys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Unit {
+    /// One resource running for one hour.
+    #[serde(rename = "hour")]
+    Hour,
+    /// One resource or plan for one month.
+    #[serde(rename = "month")]
+    Month,
+    /// One gigabyte stored for one month.
+    #[serde(rename = "GB-month")]
+    GbMonth,
+    /// One gigabyte transferred or processed.
+    #[serde(rename = "GB")]
+    Gb,
+    /// One gigabyte of memory for one second of compute.
+    #[serde(rename = "GB-second")]
+    GbSecond,
+    /// One load balancer capacity unit for one hour.
+    #[serde(rename = "LCU-hour")]
+    LcuHour,
+    /// A thousand requests.
+    #[serde(rename = "1K requests")]
+    ThousandRequests,
+    /// Ten thousand requests.
+    #[serde(rename = "10K requests")]
+    TenThousandRequests,
+    /// A million requests.
+    #[serde(rename = "1M requests")]
+    MillionRequests,
+    /// A thousand emails.
+    #[serde(rename = "1K emails")]
+    ThousandEmails,
+}
+
+impl Unit {
+    /// How many of the underlying things (requests, emails, GB) one unit counts.
+    pub fn things_per_unit(self) -> Decimal {
+        match self {
+            Unit::ThousandRequests | Unit::ThousandEmails => Decimal::ONE_THOUSAND,
+            Unit::TenThousandRequests => Decimal::from(10_000),
+            Unit::MillionRequests => Decimal::from(1_000_000),
+            Unit::Hour
+            | Unit::Month
+            | Unit::GbMonth
+            | Unit::Gb
+            | Unit::GbSecond
+            | Unit::LcuHour => Decimal::ONE,
+        }
+    }
+
+    /// Whether a running resource is billed in this unit (so a line may size it
+    /// by a count of instances).
+    pub fn is_per_resource(self) -> bool {
+        matches!(self, Unit::Hour | Unit::Month)
+    }
+
+    /// The name price files and reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Hour => "hour",
+            Unit::Month => "month",
+            Unit::GbMonth => "GB-month",
+            Unit::Gb => "GB",
+            Unit::GbSecond => "GB-second",
+            Unit::LcuHour => "LCU-hour",
+            Unit::ThousandRequests => "1K requests",
+            Unit::TenThousandRequests => "10K requests",
+            Unit::MillionRequests => "1M requests",
+            Unit::ThousandEmails => "1K emails",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Every SKU from every price file, by id, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    skus: IndexMap<String, Sku>,
+}
+
+impl Catalog {
+    /// Parses and validates price files.
+    pub fn load(files: &[SourceFile]) -> Result<Catalog, Error> {
+        let mut skus: IndexMap<String, Sku> = IndexMap::new();
+        for file in files {
+            let price_file: PriceFile = parse(file)?;
+            check_schema_version(&file.label, price_file.schema_version)?;
+            for (index, mut sku) in price_file.skus.into_iter().enumerate() {
+                let key = format!("skus[{index}]");
+                validate_sku(&file.label, &key, &price_file.provider, &sku)?;
+                if skus.contains_key(&sku.id) {
+                    return Err(Error::data(
+                        &file.label,
+                        format!("{key}.id"),
+                        format!("\"{}\" is defined twice; SKU ids must be unique", sku.id),
+                    ));
+                }
+                sku.provider = price_file.provider.clone();
+                skus.insert(sku.id.clone(), sku);
+            }
+        }
+        Ok(Catalog { skus })
+    }
+
+    /// The SKU with this id.
+    pub fn get(&self, id: &str) -> Option<&Sku> {
+        self.skus.get(id)
+    }
+
+    /// Every SKU, in file order.
+    pub fn skus(&self) -> impl Iterator<Item = &Sku> {
+        self.skus.values()
+    }
+
+    /// The regions some SKU is priced in.
+    pub fn regions(&self) -> Vec<&str> {
+        let mut regions: Vec<&str> = self
+            .skus()
+            .filter_map(|sku| sku.region.as_deref())
+            .collect();
+        regions.sort_unstable();
+        regions.dedup();
+        regions
+    }
+}
+
+fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), Error> {
+    let fail =
+        |field: &str, message: String| Err(Error::data(file, format!("{key}.{field}"), message));
+    if !sku.id.starts_with(&format!("{provider}.")) {
+        return fail(
+            "id",
+            format!(
+                "\"{}\" must start with the file's provider, \"{provider}.\"",
+                sku.id
+            ),
+        );
+    }
+    if sku.price.is_sign_negative() {
+        return fail(
+            "price",
+            format!("{} is negative; prices are 0 or more", sku.price),
+        );
+    }
+    if !sku.source.url.starts_with("https://") {
+        return fail(
+            "source.url",
+            "must be the https:// address of the provider's public price page".to_owned(),
+        );
+    }
+    if sku
+        .source
+        .via
+        .as_deref()
+        .is_some_and(|via| !via.starts_with("https://"))
+    {
+        return fail(
+            "source.via",
+            "must be the https:// address of the copy the price was read from".to_owned(),
+        );
+    }
+    if !is_iso_date(&sku.source.as_of) {
+        return fail(
+            "source.as_of",
+            format!("\"{}\" is not a date written YYYY-MM-DD", sku.source.as_of),
+        );
+    }
+    if !mentions_number(&sku.source.excerpt, sku.price) {
+        return fail(
+            "source.excerpt",
+            format!(
+                "does not state the price {}; quote the words on the page that give it",
+                sku.price
+            ),
+        );
+    }
+    if let Some(free) = &sku.free_per_month {
+        // AWS states data allowances in TB and bills 1 TB as 1,024 GB.
+        let in_terabytes = free.amount / Decimal::from(1024);
+        if !mentions_number(&free.excerpt, free.amount)
+            && !mentions_number(&free.excerpt, in_terabytes)
+        {
+            return fail(
+                "free_per_month.excerpt",
+                format!(
+                    "does not state the allowance {}; quote the page",
+                    free.amount
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    let number = |part: &str, digits: usize| {
+        (part.len() == digits && part.bytes().all(|byte| byte.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (number(year, 4), number(month, 2), number(day, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+/// Whether `text` contains `value` as a number (`$25/mo` states 25.00;
+/// `1,000,000` and `1 million` state 1000000).
+pub fn mentions_number(text: &str, value: Decimal) -> bool {
+    numbers_in(text).contains(&value)
+}
+
+fn numbers_in(text: &str) -> Vec<Decimal> {
+    let is_number_char =
+        |character: char| character.is_ascii_digit() || character == '.' || character == ',';
+    let mut numbers = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|character: char| character.is_ascii_digit()) {
+        let after_start = &rest[start..];
+        let end = after_start
+            .find(|character| !is_number_char(character))
+            .unwrap_or(after_start.len());
+        let token = after_start[..end].trim_end_matches(['.', ',']);
+        rest = &after_start[end..];
+        let Ok(number) = Decimal::from_str(&token.replace(',', "")) else {
+            continue;
+        };
+        numbers.push(number);
+        let next_word = rest
+            .trim_start()
+            .split(|character: char| !character.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let scale = match next_word.as_str() {
+            "thousand" => Some(1_000),
+            "million" => Some(1_000_000),
+            "billion" => Some(1_000_000_000),
+            _ => None,
+        };
+        if let Some(scale) = scale {
+            numbers.push(number * Decimal::from(scale));
+        }
+    }
+    numbers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_found_however_they_are_written() {
+        assert!(mentions_number("Standard-1X $25/month", dec("25.00")));
+        assert!(mentions_number("$0.0416 per Hour", dec("0.0416")));
+        assert!(mentions_number("first 1,000,000 requests", dec("1000000")));
+        assert!(mentions_number("$0.60 per 1 million requests.", dec("0.6")));
+        assert!(mentions_number(
+            "Free Tier: 1 million requests per month.",
+            dec("1000000")
+        ));
+        assert!(mentions_number("\"m6i.large\": 0.096000,", dec("0.096")));
+        assert!(!mentions_number("$0.0416 per Hour", dec("0.0417")));
+        assert!(!mentions_number("no price here", dec("1")));
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(is_iso_date("2026-11-27"));
+        assert!(!is_iso_date("27/11/2026"));
+        assert!(!is_iso_date("2026-13-01"));
+        assert!(!is_iso_date("2026-1-01"));
+    }
+
+    fn price_file(sku: &str) -> SourceFile {
+        SourceFile {
+            label: "prices/test.json".to_owned(),
+            text: format!(r#"{{"schema_version": 1, "provider": "test", "skus": [{sku}]}}"#),
+        }
+    }
+
+    const GOOD: &str = r#"{"id": "test.thing", "description": "A thing", "unit": "month",
+        "price": "25.00", "source": {"url": "https://example.com/pricing",
+        "as_of": "2026-11-27", "excerpt": "Thing: $25 per month"}}"#;
+
+    #[test]
+    fn a_cited_price_loads() {
+        let catalog = Catalog::load(&[price_file(GOOD)]).unwrap();
+        let sku = catalog.get("test.thing").unwrap();
+        assert_eq!(sku.provider, "test");
+        assert_eq!(sku.price, dec("25"));
+    }
+
+    #[test]
+    fn a_price_its_excerpt_does_not_state_is_refused() {
+        let sku = GOOD.replace("\"25.00\"", "\"24.00\"");
+        let error = Catalog::load(&[price_file(&sku)]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "prices/test.json: skus[0].source.excerpt: does not state the price 24.00; quote the words on the page that give it"
+        );
+    }
+
+    #[test]
+    fn ids_must_carry_the_provider_and_be_unique() {
+        let wrong = GOOD.replace("test.thing", "other.thing");
+        let error = Catalog::load(&[price_file(&wrong)]).unwrap_err();
+        assert!(error.to_string().contains("skus[0].id"), "{error}");
+        let twice = price_file(&format!("{GOOD}, {GOOD}"));
+        let error = Catalog::load(&[twice]).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("skus[1].id: \"test.thing\" is defined twice"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn units_count_their_things() {
+        assert_eq!(Unit::MillionRequests.things_per_unit(), dec("1000000"));
+        assert_eq!(Unit::GbMonth.things_per_unit(), Decimal::ONE);
+        assert!(Unit::Hour.is_per_resource());
+        assert!(!Unit::Gb.is_per_resource());
+    }
+}

@@ -1,0 +1,264 @@
+//! The data infraplan runs on: stages, prices and usage overrides.
+//!
+//! Built-in files are embedded in the binary through one table per folder
+//! ([`embedded`]); `--stages DIR` and `--prices DIR` replace built-in files of the
+//! same name and add new ones. Every file is parsed strictly
+//! (`deny_unknown_fields`, decimals as strings) and then validated as a whole,
+//! and every error names the file and the key.
+
+pub mod catalog;
+pub mod embedded;
+pub mod stage;
+pub mod usage;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// The one schema version every data file carries today.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One data file: where it came from (for messages) and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// What messages call it: `stages/01-solo-founder.json` or the user's path.
+    pub label: String,
+    /// The file's contents.
+    pub text: String,
+}
+
+/// Built-in files merged with a user folder: same name replaces, new name adds.
+///
+/// The result is ordered by file name, so a folder's order never depends on the
+/// file system.
+pub fn layered_files(
+    folder: &str,
+    builtin: &[(&str, &str)],
+    override_dir: Option<&Path>,
+    flag: &str,
+) -> Result<Vec<SourceFile>, Error> {
+    let mut files: IndexMap<String, SourceFile> = builtin
+        .iter()
+        .map(|(name, text)| {
+            let file = SourceFile {
+                label: format!("{folder}/{name}"),
+                text: (*text).to_owned(),
+            };
+            ((*name).to_owned(), file)
+        })
+        .collect();
+    if let Some(dir) = override_dir {
+        for path in json_files_in(dir, flag)? {
+            let text = fs::read_to_string(&path).map_err(|source| Error::NoInput {
+                flag: flag.to_owned(),
+                path: path.clone(),
+                reason: source.to_string(),
+            })?;
+            let name = path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let label = path.display().to_string();
+            files.insert(name, SourceFile { label, text });
+        }
+    }
+    files.sort_keys();
+    Ok(files.into_values().collect())
+}
+
+fn json_files_in(dir: &Path, flag: &str) -> Result<Vec<PathBuf>, Error> {
+    let unreadable = |reason: String| Error::NoInput {
+        flag: flag.to_owned(),
+        path: dir.to_owned(),
+        reason,
+    };
+    let entries = fs::read_dir(dir).map_err(|source| unreadable(source.to_string()))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|source| unreadable(source.to_string()))?
+            .path();
+        if path
+            .extension()
+            .is_some_and(|extension| extension == "json")
+        {
+            paths.push(path);
+        }
+    }
+    if paths.is_empty() {
+        return Err(unreadable(
+            "it holds no .json files to layer over the built-in data".to_owned(),
+        ));
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Parses `file` strictly as `T`, naming the key path of any error.
+pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(&file.text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let key = error.path().to_string();
+        // serde_path_to_error says `.` or `?` for the document itself.
+        let key = if key == "." || key == "?" {
+            String::new()
+        } else {
+            key
+        };
+        Error::data(&file.label, key, error.inner().to_string())
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| Error::data(&file.label, "", error.to_string()))?;
+    Ok(value)
+}
+
+/// Checks a file's `schema_version`.
+pub fn check_schema_version(file: &str, version: u32) -> Result<(), Error> {
+    if version == SCHEMA_VERSION {
+        Ok(())
+    } else {
+        Err(Error::data(
+            file,
+            "schema_version",
+            format!(
+                "is {version}, but this infraplan reads version {SCHEMA_VERSION}; update the file or infraplan"
+            ),
+        ))
+    }
+}
+
+/// Serde helpers that read decimals exactly: from strings or whole numbers,
+/// never from a float.
+pub mod exact {
+    use std::fmt;
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+    use serde::de::{self, Deserializer, Visitor};
+
+    struct ExactDecimal;
+
+    impl Visitor<'_> for ExactDecimal {
+        type Value = Decimal;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a decimal written as a string, such as \"2.5\"")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
+            Decimal::from_str(text.trim())
+                .map_err(|_| E::custom(format!("\"{text}\" is not a decimal number")))
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(value))
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(value))
+        }
+
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<Decimal, E> {
+            Err(E::custom(format!(
+                "write {value} as a string (\"{value}\") so it is read exactly, not as a float"
+            )))
+        }
+    }
+
+    /// Reads a required decimal.
+    pub fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(ExactDecimal)
+    }
+
+    /// Reads an optional decimal (`null` or absent is `None`).
+    pub fn option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+        struct Optional;
+        impl<'de> Visitor<'de> for Optional {
+            type Value = Option<Decimal>;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a decimal string or null")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
+                decimal(inner).map(Some)
+            }
+        }
+        deserializer.deserialize_option(Optional)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Sample {
+        #[serde(deserialize_with = "exact::decimal")]
+        price: Decimal,
+    }
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            label: "sample.json".to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn decimals_are_read_exactly_from_strings_and_integers() {
+        let sample: Sample = parse(&file(r#"{"price": "0.0000166667"}"#)).unwrap();
+        assert_eq!(sample.price.to_string(), "0.0000166667");
+        let sample: Sample = parse(&file(r#"{"price": 25}"#)).unwrap();
+        assert_eq!(sample.price, Decimal::from(25));
+    }
+
+    #[test]
+    fn floats_are_refused_with_the_key() {
+        let error = parse::<Sample>(&file(r#"{"price": 0.1}"#)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("sample.json: price: write 0.1 as a string"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_name_the_file() {
+        let error = parse::<Sample>(&file(r#"{"price": "1", "cost": "2"}"#)).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `cost`"),
+            "{error}"
+        );
+        assert!(error.to_string().starts_with("sample.json: "), "{error}");
+    }
+
+    #[test]
+    fn a_folder_replaces_built_in_files_by_name() {
+        let dir = std::env::temp_dir().join(format!("infraplan-layer-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("b.json"), "user b").unwrap();
+        fs::write(dir.join("c.json"), "user c").unwrap();
+        fs::write(dir.join("notes.txt"), "ignored").unwrap();
+        let builtin = [("a.json", "built-in a"), ("b.json", "built-in b")];
+        let files = layered_files("stages", &builtin, Some(&dir), "--stages").unwrap();
+        let texts: Vec<&str> = files.iter().map(|file| file.text.as_str()).collect();
+        assert_eq!(texts, ["built-in a", "user b", "user c"]);
+        assert_eq!(files[0].label, "stages/a.json");
+        assert!(files[1].label.ends_with("b.json"));
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,656 @@
+//! Growth stages: who they are for, what they cost by the roadmap, and the
+//! components each platform variant runs, sized by structured rules.
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::catalog::Catalog;
+use super::{SourceFile, check_schema_version, exact, parse};
+use crate::error::Error;
+
+/// One `stages/*.json` file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// The file format's version.
+    pub schema_version: u32,
+    /// 1, 2, 3: the roadmap's order.
+    pub number: u32,
+    /// The roadmap's name for the stage ("Solo founder").
+    pub name: String,
+    /// One sentence on what the stage is.
+    pub summary: String,
+    /// The customer counts the stage is for.
+    pub customers: CustomerRange,
+    /// The roadmap's monthly cost band for the stage.
+    pub band: Band,
+    /// The roadmap's budget guidance for the stage and the overall ceiling.
+    pub budget: Budget,
+    /// Default usage per customer per month, by metric, each with its reason.
+    pub usage_per_customer: IndexMap<String, UsageDefault>,
+    /// The stage's platform variants by name (`heroku`, `render`, `aws`).
+    pub variants: IndexMap<String, Variant>,
+    /// Where the file came from, for messages.
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// An inclusive range of customer counts; no `max` means no upper end.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerRange {
+    /// The smallest count in the range.
+    pub min: u64,
+    /// The largest count in the range, if any.
+    #[serde(default)]
+    pub max: Option<u64>,
+}
+
+impl CustomerRange {
+    /// Whether `customers` falls in the range.
+    pub fn contains(&self, customers: u64) -> bool {
+        customers >= self.min && self.max.is_none_or(|max| customers <= max)
+    }
+}
+
+/// The roadmap's "Cost: $low–high/month" for a stage.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// Bottom of the band, US dollars per month.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub low: Decimal,
+    /// Top of the band, US dollars per month.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub high: Decimal,
+}
+
+/// What the roadmap's budget guidance says for a stage.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// The guidance's label in the roadmap ("Start", "Growing", "Scaled").
+    pub label: String,
+    /// The stage's guidance.
+    pub guidance: Guidance,
+    /// The overall target: infrastructure under this share of MRR, in percent.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub ceiling_percent_of_mrr: Decimal,
+}
+
+/// A stage's budget guidance: a fixed monthly amount or a share of MRR.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Guidance {
+    /// Under this many dollars a month.
+    UnderMonthly(#[serde(deserialize_with = "exact::decimal")] Decimal),
+    /// Under this share of MRR, in percent.
+    UnderPercentOfMrr(#[serde(deserialize_with = "exact::decimal")] Decimal),
+}
+
+/// A default usage value and why it is what it is.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageDefault {
+    /// Amount per customer per month.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub value: Decimal,
+    /// What the metric counts, in the unit it counts in.
+    pub unit: String,
+    /// One line on why this default.
+    pub why: String,
+}
+
+/// The components one platform runs for a stage.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// What it is, for listings ("Heroku dynos and add-ons").
+    pub title: String,
+    /// The components, in the order reports list them.
+    pub components: Vec<Component>,
+}
+
+/// A part of the stack (web app, database, CDN), priced in one or more lines.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// Short id the templates use (`web`, `database`).
+    pub id: String,
+    /// Name shown in reports.
+    pub name: String,
+    /// Why the component is sized the way it is.
+    pub why: String,
+    /// The priced lines.
+    pub lines: Vec<Line>,
+}
+
+/// One priced line: which SKU, and how much of it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    /// Tells apart lines of one component that price the same SKU
+    /// (`primary`, `standby`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// What is priced.
+    #[serde(flatten)]
+    pub sku: SkuChoice,
+    /// How much of it.
+    #[serde(flatten)]
+    pub quantity: Quantity,
+}
+
+/// A fixed SKU, or one chosen by the size of a metric.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkuChoice {
+    /// Always this SKU.
+    Sku(String),
+    /// The first tier whose `up_to` holds the metric's total.
+    SkuByTier(Tiers),
+}
+
+/// Tiers of SKUs by a metric's total (customers × usage per customer).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tiers {
+    /// The metric (`customers`, or a usage metric).
+    pub metric: String,
+    /// Ascending tiers. The last may leave `up_to` out (no limit); if it has
+    /// one, a larger total still gets the last tier, with a warning.
+    pub tiers: Vec<Tier>,
+}
+
+/// One tier.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// The largest total this tier serves; none means no limit.
+    #[serde(default, deserialize_with = "exact::option")]
+    pub up_to: Option<Decimal>,
+    /// The SKU.
+    pub sku: String,
+}
+
+/// How a line's quantity follows from the scenario.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantity {
+    /// A number of running resources (billed per hour or per month).
+    Count(Count),
+    /// An amount of usage, from the usage profile.
+    Usage(UsageRule),
+    /// An amount per running instance of another component (disk per server).
+    PerInstance(PerInstance),
+}
+
+/// A number of running resources.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Count {
+    /// Always this many.
+    Fixed(u32),
+    /// One per `per_customers` customers, rounded up, between `min` and `max`.
+    Scale(Scale),
+}
+
+/// Instances that grow with customers.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    /// Customers one instance serves.
+    pub per_customers: u64,
+    /// Fewest instances.
+    pub min: u32,
+    /// Most instances.
+    pub max: u32,
+}
+
+/// Usage: customers × usage per customer × `multiplier`, at least `minimum`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageRule {
+    /// The usage metric.
+    pub metric: String,
+    /// Converts the metric into the SKU's things (GB-seconds per message).
+    #[serde(default = "one", deserialize_with = "exact::decimal")]
+    pub multiplier: Decimal,
+    /// The smallest amount, in SKU units (a provisioned minimum).
+    #[serde(default, deserialize_with = "exact::decimal")]
+    pub minimum: Decimal,
+    /// Provisioned in steps of this many units (disk sizes), rounded up.
+    #[serde(default, deserialize_with = "exact::option")]
+    pub round_up_to: Option<Decimal>,
+}
+
+fn one() -> Decimal {
+    Decimal::ONE
+}
+
+/// So much per running instance of another component.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerInstance {
+    /// The component whose instances are counted.
+    pub component: String,
+    /// SKU units per instance.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub amount: Decimal,
+}
+
+/// The metric every stage knows without a usage profile entry.
+pub const CUSTOMERS_METRIC: &str = "customers";
+
+/// All stages, ordered by number, validated against each other and the catalog.
+#[derive(Debug, Clone)]
+pub struct Stages {
+    stages: Vec<Stage>,
+}
+
+impl Stages {
+    /// Parses and validates stage files against the price catalog.
+    pub fn load(files: &[SourceFile], catalog: &Catalog) -> Result<Stages, Error> {
+        let mut stages = Vec::with_capacity(files.len());
+        for file in files {
+            let mut stage: Stage = parse(file)?;
+            stage.file = file.label.clone();
+            check_schema_version(&file.label, stage.schema_version)?;
+            validate_stage(&stage, catalog)?;
+            stages.push(stage);
+        }
+        stages.sort_by_key(|stage| stage.number);
+        validate_ranges(&stages)?;
+        Ok(Stages { stages })
+    }
+
+    /// Every stage, in order.
+    pub fn all(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// The stage with this number.
+    pub fn get(&self, number: u32) -> Option<&Stage> {
+        self.stages.iter().find(|stage| stage.number == number)
+    }
+
+    /// The stage after `number`, if any.
+    pub fn after(&self, number: u32) -> Option<&Stage> {
+        self.stages.iter().find(|stage| stage.number > number)
+    }
+
+    /// The stage before `number`, if any.
+    pub fn before(&self, number: u32) -> Option<&Stage> {
+        self.stages.iter().rev().find(|stage| stage.number < number)
+    }
+
+    /// Every usage metric some stage defines, with the first default found.
+    pub fn metrics(&self) -> IndexMap<&str, &UsageDefault> {
+        let mut metrics = IndexMap::new();
+        for stage in &self.stages {
+            for (name, default) in &stage.usage_per_customer {
+                metrics.entry(name.as_str()).or_insert(default);
+            }
+        }
+        metrics
+    }
+}
+
+fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
+    let file = stage.file.as_str();
+    let fail = |key: String, message: String| Err(Error::data(file, key, message));
+    if stage.band.low > stage.band.high || stage.band.low.is_sign_negative() {
+        return fail(
+            "band".to_owned(),
+            "low must be 0 or more and no higher than high".to_owned(),
+        );
+    }
+    if let Some(max) = stage.customers.max {
+        if max < stage.customers.min {
+            return fail("customers.max".to_owned(), format!("{max} is below min"));
+        }
+    }
+    if stage.variants.is_empty() {
+        return fail(
+            "variants".to_owned(),
+            "a stage needs at least one variant".to_owned(),
+        );
+    }
+    for (name, usage) in &stage.usage_per_customer {
+        if usage.value.is_sign_negative() {
+            return fail(
+                format!("usage_per_customer.{name}.value"),
+                "must be 0 or more".to_owned(),
+            );
+        }
+    }
+    for (variant_name, variant) in &stage.variants {
+        let mut with_allowance: Vec<&str> = Vec::new();
+        for (component_index, component) in variant.components.iter().enumerate() {
+            let at = format!("variants.{variant_name}.components[{component_index}]");
+            let earlier = &variant.components[..component_index];
+            if earlier.iter().any(|other| other.id == component.id) {
+                return fail(
+                    format!("{at}.id"),
+                    format!("\"{}\" is used twice", component.id),
+                );
+            }
+            for (line_index, line) in component.lines.iter().enumerate() {
+                let at = format!("{at}.lines[{line_index}]");
+                let counted_so_far = earlier
+                    .iter()
+                    .flat_map(|other| other.lines.iter().map(move |line| (other, line)))
+                    .chain(
+                        component.lines[..line_index]
+                            .iter()
+                            .map(|line| (component, line)),
+                    )
+                    .filter(|(_, line)| matches!(line.quantity, Quantity::Count(_)))
+                    .map(|(other, _)| other.id.as_str());
+                let counted: Vec<&str> = counted_so_far.collect();
+                validate_line(stage, catalog, &counted, line, &at)?;
+                // A free allowance is per account: taking it off two lines would count it twice.
+                if let SkuChoice::Sku(id) = &line.sku {
+                    let has_allowance = catalog
+                        .get(id)
+                        .is_some_and(|sku| sku.free_per_month.is_some());
+                    if has_allowance && with_allowance.contains(&id.as_str()) {
+                        return fail(
+                            format!("{at}.sku"),
+                            format!(
+                                "\"{id}\" has a free monthly allowance and is already priced in this variant; price it in one line"
+                            ),
+                        );
+                    }
+                    if has_allowance {
+                        with_allowance.push(id);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `counted` names the components with a line sized by count before this one.
+fn validate_line(
+    stage: &Stage,
+    catalog: &Catalog,
+    counted: &[&str],
+    line: &Line,
+    at: &str,
+) -> Result<(), Error> {
+    let file = stage.file.as_str();
+    let fail = |key: String, message: String| Err(Error::data(file, key, message));
+    let known_metric =
+        |metric: &str| metric == CUSTOMERS_METRIC || stage.usage_per_customer.contains_key(metric);
+    let skus: Vec<(String, &str)> = match &line.sku {
+        SkuChoice::Sku(id) => vec![(format!("{at}.sku"), id.as_str())],
+        SkuChoice::SkuByTier(tiers) => {
+            if !known_metric(&tiers.metric) {
+                return fail(
+                    format!("{at}.sku_by_tier.metric"),
+                    format!("\"{}\" is not in usage_per_customer", tiers.metric),
+                );
+            }
+            let last = tiers.tiers.len().saturating_sub(1);
+            let mut previous: Option<Decimal> = None;
+            for (index, tier) in tiers.tiers.iter().enumerate() {
+                let key = format!("{at}.sku_by_tier.tiers[{index}].up_to");
+                match (tier.up_to, index == last) {
+                    (None, false) => {
+                        return fail(key, "only the last tier may leave up_to out".to_owned());
+                    }
+                    (Some(up_to), _) if previous.is_some_and(|previous| up_to <= previous) => {
+                        return fail(key, "tiers must ascend".to_owned());
+                    }
+                    (up_to, _) => previous = up_to.or(previous),
+                }
+            }
+            if tiers.tiers.is_empty() {
+                return fail(
+                    format!("{at}.sku_by_tier.tiers"),
+                    "needs at least one tier".to_owned(),
+                );
+            }
+            tiers
+                .tiers
+                .iter()
+                .enumerate()
+                .map(|(index, tier)| {
+                    (
+                        format!("{at}.sku_by_tier.tiers[{index}].sku"),
+                        tier.sku.as_str(),
+                    )
+                })
+                .collect()
+        }
+    };
+    for (key, id) in skus {
+        let Some(sku) = catalog.get(id) else {
+            return fail(
+                key,
+                format!("unknown SKU \"{id}\"; use an id from `infraplan prices`"),
+            );
+        };
+        if matches!(line.quantity, Quantity::Count(_)) && !sku.unit.is_per_resource() {
+            return fail(
+                key,
+                format!(
+                    "\"{id}\" is priced per {}, so size it by usage, not by count",
+                    sku.unit
+                ),
+            );
+        }
+    }
+    match &line.quantity {
+        Quantity::Count(Count::Scale(scale)) => {
+            if scale.per_customers == 0 || scale.min > scale.max {
+                return fail(
+                    format!("{at}.count.scale"),
+                    "per_customers must be over 0 and min no more than max".to_owned(),
+                );
+            }
+        }
+        Quantity::Count(Count::Fixed(_)) => {}
+        Quantity::Usage(rule) => {
+            if !known_metric(&rule.metric) {
+                return fail(
+                    format!("{at}.usage.metric"),
+                    format!("\"{}\" is not in usage_per_customer", rule.metric),
+                );
+            }
+            if rule.multiplier.is_sign_negative() || rule.minimum.is_sign_negative() {
+                return fail(
+                    format!("{at}.usage"),
+                    "multiplier and minimum must be 0 or more".to_owned(),
+                );
+            }
+            if rule.round_up_to.is_some_and(|step| step <= Decimal::ZERO) {
+                return fail(
+                    format!("{at}.usage.round_up_to"),
+                    "must be more than 0".to_owned(),
+                );
+            }
+        }
+        Quantity::PerInstance(per) => {
+            if !counted.contains(&per.component.as_str()) {
+                return fail(
+                    format!("{at}.per_instance.component"),
+                    format!(
+                        "\"{}\" must be a component with a line sized by count before this one",
+                        per.component
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stage numbers run 1, 2, 3…; ranges start at 0, touch without gaps, and only
+/// the last is open-ended.
+fn validate_ranges(stages: &[Stage]) -> Result<(), Error> {
+    let mut expected_min = 0;
+    for (index, stage) in stages.iter().enumerate() {
+        let expected_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        if stage.number != expected_number {
+            return Err(Error::data(
+                &stage.file,
+                "number",
+                format!(
+                    "is {}, but stages must be numbered 1, 2, 3… without gaps or repeats (expected {expected_number})",
+                    stage.number
+                ),
+            ));
+        }
+        if stage.customers.min != expected_min {
+            return Err(Error::data(
+                &stage.file,
+                "customers.min",
+                format!(
+                    "is {}, but the previous stage ends at {}; ranges must touch",
+                    stage.customers.min,
+                    expected_min.saturating_sub(1)
+                ),
+            ));
+        }
+        let is_last = index + 1 == stages.len();
+        match (stage.customers.max, is_last) {
+            (Some(max), false) => expected_min = max + 1,
+            (None, true) => {}
+            (None, false) => {
+                return Err(Error::data(
+                    &stage.file,
+                    "customers.max",
+                    "only the last stage may be open-ended",
+                ));
+            }
+            (Some(_), true) => {
+                return Err(Error::data(
+                    &stage.file,
+                    "customers.max",
+                    "the last stage must be open-ended (no max), so every count has a stage",
+                ));
+            }
+        }
+    }
+    if stages.is_empty() {
+        return Err(Error::data("stages", "", "no stage files found"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PRICES: &str = r#"{"schema_version": 1, "provider": "t", "skus": [
+        {"id": "t.server", "description": "server", "unit": "hour", "price": "0.10",
+         "source": {"url": "https://example.com", "as_of": "2026-01-01", "excerpt": "$0.10 an hour"}},
+        {"id": "t.disk", "description": "disk", "unit": "GB-month", "price": "0.08",
+         "source": {"url": "https://example.com", "as_of": "2026-01-01", "excerpt": "$0.08"}},
+        {"id": "t.requests", "description": "requests", "unit": "1M requests", "price": "0.40",
+         "free_per_month": {"amount": "1000000", "excerpt": "1 million free"},
+         "source": {"url": "https://example.com", "as_of": "2026-01-01", "excerpt": "$0.40"}}]}"#;
+
+    fn load_with(components: &str) -> Result<Stages, Error> {
+        let catalog = Catalog::load(&[SourceFile {
+            label: "prices/t.json".to_owned(),
+            text: PRICES.to_owned(),
+        }])
+        .unwrap();
+        let stage = format!(
+            r#"{{"schema_version": 1, "number": 1, "name": "Only", "summary": "s",
+            "customers": {{"min": 0}}, "band": {{"low": "1", "high": "2"}},
+            "budget": {{"label": "Start", "guidance": {{"under_monthly": "200"}}, "ceiling_percent_of_mrr": "20"}},
+            "usage_per_customer": {{"jobs": {{"value": "10", "unit": "jobs", "why": "w"}}}},
+            "variants": {{"t": {{"title": "T", "components": [{components}]}}}}}}"#
+        );
+        Stages::load(
+            &[SourceFile {
+                label: "stages/01.json".to_owned(),
+                text: stage,
+            }],
+            &catalog,
+        )
+    }
+
+    fn error_of(components: &str) -> String {
+        load_with(components).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_valid_stage_loads() {
+        let stages = load_with(
+            r#"{"id": "web", "name": "Web", "why": "w", "lines": [
+                {"sku": "t.server", "count": {"scale": {"per_customers": 10, "min": 1, "max": 3}}},
+                {"sku": "t.disk", "per_instance": {"component": "web", "amount": "30"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(stages.all().len(), 1);
+    }
+
+    #[test]
+    fn disk_per_instance_needs_a_counted_component_first() {
+        let error = error_of(
+            r#"{"id": "web", "name": "Web", "why": "w", "lines": [
+                {"sku": "t.disk", "per_instance": {"component": "web", "amount": "30"}}]}"#,
+        );
+        assert!(error.contains("lines[0].per_instance.component"), "{error}");
+    }
+
+    #[test]
+    fn usage_priced_skus_cannot_be_counted() {
+        let error = error_of(
+            r#"{"id": "q", "name": "Q", "why": "w", "lines": [{"sku": "t.requests", "count": {"fixed": 1}}]}"#,
+        );
+        assert!(error.contains("size it by usage, not by count"), "{error}");
+    }
+
+    #[test]
+    fn tiers_must_ascend_and_only_the_last_may_be_open() {
+        let error = error_of(
+            r#"{"id": "w", "name": "W", "why": "w", "lines": [{"sku_by_tier": {"metric": "jobs",
+                "tiers": [{"up_to": "10", "sku": "t.server"}, {"up_to": "5", "sku": "t.server"}]},
+                "count": {"fixed": 1}}]}"#,
+        );
+        assert!(
+            error.contains("tiers[1].up_to: tiers must ascend"),
+            "{error}"
+        );
+        let error = error_of(
+            r#"{"id": "w", "name": "W", "why": "w", "lines": [{"sku_by_tier": {"metric": "jobs",
+                "tiers": [{"sku": "t.server"}, {"up_to": "5", "sku": "t.server"}]},
+                "count": {"fixed": 1}}]}"#,
+        );
+        assert!(
+            error.contains("only the last tier may leave up_to out"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_free_allowance_is_taken_once_per_variant() {
+        let line = r#"{"sku": "t.requests", "usage": {"metric": "jobs"}}"#;
+        let error = error_of(&format!(
+            r#"{{"id": "q", "name": "Q", "why": "w", "lines": [{line}, {line}]}}"#
+        ));
+        assert!(
+            error.contains("lines[1].sku") && error.contains("free monthly allowance"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unknown_metrics_are_named() {
+        let error = error_of(
+            r#"{"id": "q", "name": "Q", "why": "w", "lines": [{"sku": "t.requests", "usage": {"metric": "jbos"}}]}"#,
+        );
+        assert!(
+            error.contains("usage.metric: \"jbos\" is not in usage_per_customer"),
+            "{error}"
+        );
+    }
+}

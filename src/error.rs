@@ -1,0 +1,156 @@
+//! The one error type, its one-line messages and its exit codes.
+//!
+//! Every message names what is wrong (a flag, a file and key, a path) and says
+//! what to do. Exit codes follow sysexits where one fits and are documented in
+//! the README's "Exit codes" table; `tests/integration/errors.rs` pins them.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Exit status for success.
+pub const EXIT_OK: u8 = 0;
+/// A `--check` found differences, or a `--fail-on` budget gate was broken.
+pub const EXIT_CHECK_FAILED: u8 = 1;
+/// A flag's value is invalid (also clap's own code for usage errors).
+pub const EXIT_USAGE: u8 = 2;
+/// A stage, price, usage or scenario file is malformed or inconsistent (EX_DATAERR).
+pub const EXIT_DATA: u8 = 65;
+/// A file or folder named on the command line cannot be read (EX_NOINPUT).
+pub const EXIT_NO_INPUT: u8 = 66;
+/// A bug in infraplan: a built-in template failed to render (EX_SOFTWARE).
+pub const EXIT_INTERNAL: u8 = 70;
+/// The output folder exists, is not empty, or cannot be created (EX_CANTCREAT).
+pub const EXIT_CANNOT_CREATE: u8 = 73;
+/// Reading or writing failed part-way (EX_IOERR).
+pub const EXIT_IO: u8 = 74;
+
+/// Everything that can stop a command.
+#[derive(Debug)]
+pub enum Error {
+    /// A command-line value is out of bounds or unknown.
+    Usage {
+        /// The flag, as the user typed it (`--customers`).
+        flag: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A data file (built-in or user-supplied) is malformed or inconsistent.
+    Data {
+        /// The file, as `stages/01-solo-founder.json` or the user's path.
+        file: String,
+        /// The key path inside the file (`components[1].lines[0].sku`), if any.
+        key: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A file or folder named by a flag cannot be read.
+    NoInput {
+        /// The flag that named it.
+        flag: String,
+        /// The path.
+        path: PathBuf,
+        /// Why it cannot be read.
+        reason: String,
+    },
+    /// The output folder is unusable.
+    CannotCreate {
+        /// The flag that named it.
+        flag: String,
+        /// The path.
+        path: PathBuf,
+        /// Why it cannot be used and what to do.
+        reason: String,
+    },
+    /// An I/O failure after work had started.
+    Io {
+        /// The path being read or written.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A built-in template or helper failed: a bug, not the user's fault.
+    Internal {
+        /// What failed.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The process exit status for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage { .. } => EXIT_USAGE,
+            Error::Data { .. } => EXIT_DATA,
+            Error::NoInput { .. } => EXIT_NO_INPUT,
+            Error::CannotCreate { .. } => EXIT_CANNOT_CREATE,
+            Error::Io { .. } => EXIT_IO,
+            Error::Internal { .. } => EXIT_INTERNAL,
+        }
+    }
+
+    /// A usage error for `flag`.
+    pub fn usage(flag: &str, message: impl Into<String>) -> Self {
+        Error::Usage {
+            flag: flag.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// A data error in `file` at `key`.
+    pub fn data(file: &str, key: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Data {
+            file: file.to_owned(),
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage { flag, message } => write!(f, "{flag}: {message}"),
+            Error::Data { file, key, message } if key.is_empty() => {
+                write!(f, "{file}: {message}")
+            }
+            Error::Data { file, key, message } => write!(f, "{file}: {key}: {message}"),
+            Error::NoInput { flag, path, reason } => {
+                write!(f, "{flag} {}: cannot read it: {reason}", path.display())
+            }
+            Error::CannotCreate { flag, path, reason } => {
+                write!(f, "{flag} {}: {reason}", path.display())
+            }
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Internal { message } => {
+                write!(f, "internal error (please report it): {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_errors_name_file_and_key_on_one_line() {
+        let error = Error::data(
+            "stages/01.json",
+            "components[0].lines[1].sku",
+            "unknown SKU",
+        );
+        assert_eq!(
+            error.to_string(),
+            "stages/01.json: components[0].lines[1].sku: unknown SKU"
+        );
+        assert_eq!(error.exit_code(), EXIT_DATA);
+    }
+
+    #[test]
+    fn data_errors_without_key_skip_the_separator() {
+        let error = Error::data("prices/aws.json", "", "not valid JSON");
+        assert_eq!(error.to_string(), "prices/aws.json: not valid JSON");
+    }
+}

@@ -1,0 +1,169 @@
+//! infraplan: plan, price and generate the infrastructure a SaaS needs at each
+//! growth stage of the CoodLoom infrastructure roadmap.
+//!
+//! The flow is Arguments → data → pure planning → a report:
+//! [`cli`] parses, [`data`] loads and validates stages and prices, [`select`],
+//! [`cost`] and [`plan`] compute without I/O, and [`report`] renders. [`run`]
+//! ties them together and returns what to print and the exit code; only
+//! `main.rs` touches the process.
+
+pub mod cli;
+pub mod cost;
+pub mod data;
+pub mod error;
+pub mod money;
+pub mod plan;
+pub mod report;
+pub mod select;
+
+use std::fs;
+use std::path::Path;
+
+use crate::cli::{Cli, Command, DataArgs, ScenarioArgs};
+use crate::data::catalog::Catalog;
+use crate::data::stage::Stages;
+use crate::data::usage::UsageOverrides;
+use crate::data::{SourceFile, embedded, layered_files};
+use crate::error::{EXIT_OK, Error};
+use crate::plan::{Data, Scenario, plan};
+use crate::report::listing;
+use crate::report::plan::PlanReport;
+use crate::select::SelectError;
+
+/// What a command produced: text for standard output and the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Everything to print on standard output.
+    pub stdout: String,
+    /// The process exit code.
+    pub code: u8,
+}
+
+impl Outcome {
+    fn ok(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            code: EXIT_OK,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    let data = load_data(&cli.data)?;
+    match cli.command {
+        Command::Plan(args) => {
+            let scenario = scenario_from(&args.scenario, &data)?;
+            let plan = plan(&data, &scenario).map_err(select_error)?;
+            let report = PlanReport::new(&plan);
+            Ok(Outcome::ok(match args.format {
+                report::Format::Table => report.to_text(),
+                report::Format::Markdown => report.to_markdown(),
+                report::Format::Json => report::json(&report),
+            }))
+        }
+        Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format))),
+        Command::Prices(args) => Ok(Outcome::ok(listing::prices(&data.catalog, args.format))),
+    }
+}
+
+/// Loads built-in data, with any folder the user gave layered over it.
+pub fn load_data(args: &DataArgs) -> Result<Data, Error> {
+    let price_files = layered_files(
+        "prices",
+        embedded::PRICES,
+        args.prices.as_deref(),
+        "--prices",
+    )?;
+    let catalog = Catalog::load(&price_files)?;
+    let stage_files = layered_files(
+        "stages",
+        embedded::STAGES,
+        args.stages.as_deref(),
+        "--stages",
+    )?;
+    let stages = Stages::load(&stage_files, &catalog)?;
+    Ok(Data { catalog, stages })
+}
+
+/// A scenario from flags, checked against the data.
+pub fn scenario_from(args: &ScenarioArgs, data: &Data) -> Result<Scenario, Error> {
+    let platforms = known_platforms(&data.stages);
+    if !platforms.contains(&args.paas.as_str()) {
+        return Err(Error::usage(
+            "--paas",
+            format!(
+                "unknown platform \"{}\"; use one of: {}",
+                args.paas,
+                platforms.join(", ")
+            ),
+        ));
+    }
+    let usage = match &args.usage {
+        Some(path) => {
+            let file = read_input(path, "--usage")?;
+            UsageOverrides::load(&file, &data.stages)?
+        }
+        None => UsageOverrides::default(),
+    };
+    Ok(Scenario {
+        customers: args.customers,
+        mrr: args.mrr,
+        platform: args.paas.clone(),
+        forced_stage: args.stage,
+        usage,
+    })
+}
+
+/// Every platform some stage has a variant for, in stage order.
+pub fn known_platforms(stages: &Stages) -> Vec<&str> {
+    let mut platforms: Vec<&str> = Vec::new();
+    for stage in stages.all() {
+        for name in stage.variants.keys() {
+            if !platforms.contains(&name.as_str()) {
+                platforms.push(name);
+            }
+        }
+    }
+    platforms
+}
+
+/// Reads a file a flag names.
+pub fn read_input(path: &Path, flag: &str) -> Result<SourceFile, Error> {
+    let text = fs::read_to_string(path).map_err(|source| Error::NoInput {
+        flag: flag.to_owned(),
+        path: path.to_owned(),
+        reason: source.to_string(),
+    })?;
+    Ok(SourceFile {
+        label: path.display().to_string(),
+        text,
+    })
+}
+
+/// A selection failure, as the flag that caused it.
+pub fn select_error(error: SelectError) -> Error {
+    match error {
+        SelectError::UnknownStage { asked, known } => {
+            let known: Vec<String> = known.iter().map(u32::to_string).collect();
+            Error::usage(
+                "--stage",
+                format!(
+                    "there is no stage {asked}; use one of: {}",
+                    known.join(", ")
+                ),
+            )
+        }
+        SelectError::UnknownVariant {
+            stage,
+            asked,
+            known,
+        } => Error::usage(
+            "--paas",
+            format!(
+                "stage {stage} has no \"{asked}\" variant; use one of: {}",
+                known.join(", ")
+            ),
+        ),
+    }
+}

@@ -1,0 +1,238 @@
+//! A full plan for one scenario: the stage and why, every priced line, the
+//! share of MRR against the roadmap's guidance, the cheaper stage when the
+//! ceiling is broken, and what the next stage would cost.
+//!
+//! Pure: everything is computed from loaded data and a [`Scenario`].
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::cost::{Estimate, UsageProfile, estimate};
+use crate::data::catalog::Catalog;
+use crate::data::stage::{Guidance, Stage, Stages};
+use crate::data::usage::UsageOverrides;
+use crate::money::{Money, Percent};
+use crate::select::{SelectError, Selection, select, variant_for};
+
+/// The built-in data, or the user's replacement for it.
+#[derive(Debug, Clone)]
+pub struct Data {
+    /// Every SKU and its price.
+    pub catalog: Catalog,
+    /// Every stage.
+    pub stages: Stages,
+}
+
+/// What the user tells infraplan about their business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    /// Paying customers.
+    pub customers: u64,
+    /// Monthly recurring revenue, US dollars.
+    pub mrr: Decimal,
+    /// The PaaS for the stages that run on one (`heroku`, `render`).
+    pub platform: String,
+    /// A stage to use whatever the customer count says.
+    pub forced_stage: Option<u32>,
+    /// Usage that replaces stage defaults.
+    pub usage: UsageOverrides,
+}
+
+/// How a total measures up to the roadmap's budget guidance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Under the stage's guidance (and so under the ceiling).
+    WithinGuidance,
+    /// Over the stage's guidance but under the overall ceiling.
+    AboveGuidance,
+    /// At or over the overall ceiling (20% of MRR).
+    OverCeiling,
+    /// MRR is zero, so no share can be worked out.
+    ShareUndefined,
+}
+
+impl Verdict {
+    /// The verdict as reports print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::WithinGuidance => "within guidance",
+            Verdict::AboveGuidance => "above guidance",
+            Verdict::OverCeiling => "over the ceiling",
+            Verdict::ShareUndefined => "share undefined",
+        }
+    }
+}
+
+/// A total judged against a stage's budget.
+#[derive(Debug, Clone, Copy)]
+pub struct Assessment {
+    /// The total as a share of MRR; none when MRR is zero.
+    pub share: Option<Percent>,
+    /// The stage's guidance in dollars for this MRR.
+    pub guidance_amount: Option<Money>,
+    /// The ceiling in dollars for this MRR.
+    pub ceiling_amount: Option<Money>,
+    /// The ceiling as a share of MRR.
+    pub ceiling: Percent,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// The roadmap's limits are "under": a total equal to a limit breaks it.
+pub fn assess(total: Money, mrr: Decimal, stage: &Stage) -> Assessment {
+    let ceiling = Percent::new(stage.budget.ceiling_percent_of_mrr);
+    let share = total.share_of(mrr);
+    let guidance_amount = match stage.budget.guidance {
+        Guidance::UnderMonthly(amount) => Some(Money::round(amount)),
+        Guidance::UnderPercentOfMrr(percent) => {
+            (!mrr.is_zero()).then(|| Money::percent_of(percent, mrr))
+        }
+    };
+    let ceiling_amount = (!mrr.is_zero()).then(|| Money::percent_of(ceiling.value(), mrr));
+    let verdict = match share {
+        None => Verdict::ShareUndefined,
+        Some(share) if share >= ceiling => Verdict::OverCeiling,
+        Some(share) => {
+            let within = match stage.budget.guidance {
+                Guidance::UnderMonthly(amount) => total.amount() < amount,
+                Guidance::UnderPercentOfMrr(percent) => share.value() < percent,
+            };
+            if within {
+                Verdict::WithinGuidance
+            } else {
+                Verdict::AboveGuidance
+            }
+        }
+    };
+    Assessment {
+        share,
+        guidance_amount,
+        ceiling_amount,
+        ceiling,
+        verdict,
+    }
+}
+
+/// Another stage priced for comparison.
+#[derive(Debug, Clone)]
+pub struct Alternative<'a> {
+    /// The stage.
+    pub stage: &'a Stage,
+    /// The variant it would run on.
+    pub variant_name: &'a str,
+    /// The customer count it is priced at.
+    pub customers: u64,
+    /// The MRR it is judged against (none when it cannot be known).
+    pub mrr: Option<Decimal>,
+    /// Its total.
+    pub total: Money,
+    /// Its total judged against its budget, when `mrr` is known.
+    pub assessment: Option<Assessment>,
+}
+
+/// A scenario fully planned.
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    /// The scenario planned.
+    pub scenario: Scenario,
+    /// The stage and variant.
+    pub selection: Selection<'a>,
+    /// Every line and the total.
+    pub estimate: Estimate<'a>,
+    /// The total against the budget.
+    pub assessment: Assessment,
+    /// The stage below, priced for the same scenario, when this one breaks the ceiling.
+    pub cheaper: Option<Alternative<'a>>,
+    /// The next stage, priced at the customer count that triggers it.
+    pub next: Option<Alternative<'a>>,
+}
+
+/// Plans a scenario.
+pub fn plan<'a>(data: &'a Data, scenario: &Scenario) -> Result<Plan<'a>, SelectError> {
+    let selection = select(
+        &data.stages,
+        scenario.customers,
+        &scenario.platform,
+        scenario.forced_stage,
+    )?;
+    let stage = selection.stage;
+    let estimate = price_stage(
+        data,
+        stage,
+        selection.variant_name,
+        scenario.customers,
+        &scenario.usage,
+    );
+    let assessment = assess(estimate.total, scenario.mrr, stage);
+    let cheaper = if assessment.verdict == Verdict::OverCeiling {
+        data.stages.before(stage.number).and_then(|below| {
+            alternative(
+                data,
+                below,
+                scenario,
+                scenario.customers,
+                Some(scenario.mrr),
+            )
+        })
+    } else {
+        None
+    };
+    let next = data.stages.after(stage.number).and_then(|above| {
+        let at = above.customers.min.max(scenario.customers);
+        let mrr = mrr_at(scenario, at);
+        alternative(data, above, scenario, at, mrr)
+    });
+    Ok(Plan {
+        scenario: scenario.clone(),
+        selection,
+        estimate,
+        assessment,
+        cheaper,
+        next,
+    })
+}
+
+/// Prices one variant of one stage.
+pub fn price_stage<'a>(
+    data: &'a Data,
+    stage: &'a Stage,
+    variant_name: &str,
+    customers: u64,
+    usage: &UsageOverrides,
+) -> Estimate<'a> {
+    let variant = &stage.variants[variant_name];
+    estimate(
+        variant,
+        &data.catalog,
+        customers,
+        UsageProfile::new(stage, usage),
+    )
+}
+
+fn alternative<'a>(
+    data: &'a Data,
+    stage: &'a Stage,
+    scenario: &Scenario,
+    customers: u64,
+    mrr: Option<Decimal>,
+) -> Option<Alternative<'a>> {
+    let (variant_name, _) = variant_for(stage, &scenario.platform).ok()?;
+    let total = price_stage(data, stage, variant_name, customers, &scenario.usage).total;
+    Some(Alternative {
+        stage,
+        variant_name,
+        customers,
+        mrr,
+        total,
+        assessment: mrr.map(|mrr| assess(total, mrr, stage)),
+    })
+}
+
+/// MRR at another customer count, at today's revenue per customer; unknown
+/// when there is no revenue per customer to go by.
+fn mrr_at(scenario: &Scenario, customers: u64) -> Option<Decimal> {
+    (scenario.customers > 0 && !scenario.mrr.is_zero())
+        .then(|| scenario.mrr * Decimal::from(customers) / Decimal::from(scenario.customers))
+        .map(|mrr| Money::round(mrr).amount())
+}

@@ -1,0 +1,205 @@
+//! `infraplan stages` and `infraplan prices`: the data, as users read it.
+
+use serde::Serialize;
+
+use super::Format;
+use super::plan::range_text;
+use super::table::{Align, Table};
+use crate::data::SCHEMA_VERSION;
+use crate::data::catalog::{Catalog, Sku};
+use crate::data::stage::{Count, Guidance, Line, Quantity, SkuChoice, Stage, Stages};
+use crate::money::{Money, format_quantity, format_unit_price};
+
+#[derive(Serialize)]
+struct StagesJson<'a> {
+    schema_version: u32,
+    stages: &'a [Stage],
+}
+
+#[derive(Serialize)]
+struct PricesJson<'a> {
+    schema_version: u32,
+    skus: Vec<&'a Sku>,
+}
+
+/// Every stage: range, band, budget, usage defaults and components.
+pub fn stages(stages: &Stages, format: Format) -> String {
+    match format {
+        Format::Json => super::json(&StagesJson {
+            schema_version: SCHEMA_VERSION,
+            stages: stages.all(),
+        }),
+        Format::Table => stages
+            .all()
+            .iter()
+            .map(|stage| stage_text(stage, false))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Format::Markdown => stages
+            .all()
+            .iter()
+            .map(|stage| stage_text(stage, true))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn stage_text(stage: &Stage, markdown: bool) -> String {
+    let heading = format!(
+        "Stage {}: {} (customers {}, roadmap band {}–{} a month)",
+        stage.number,
+        stage.name,
+        range_text(&stage.customers),
+        Money::round(stage.band.low),
+        Money::round(stage.band.high)
+    );
+    let guidance = match stage.budget.guidance {
+        Guidance::UnderMonthly(amount) => format!("under {} a month", Money::round(amount)),
+        Guidance::UnderPercentOfMrr(percent) => format!("under {}% of MRR", percent.normalize()),
+    };
+    let budget = format!(
+        "Budget: the roadmap's \"{}\" guidance, {guidance}; overall ceiling under {}% of MRR.",
+        stage.budget.label,
+        stage.budget.ceiling_percent_of_mrr.normalize()
+    );
+    let mut usage = Table::new(&[
+        ("Usage metric", Align::Left),
+        ("Per customer a month", Align::Right),
+        ("Unit", Align::Left),
+        ("Why", Align::Left),
+    ]);
+    for (metric, default) in &stage.usage_per_customer {
+        usage.row(vec![
+            metric.clone(),
+            format_quantity(default.value),
+            default.unit.clone(),
+            default.why.clone(),
+        ]);
+    }
+    let mut out = if markdown {
+        format!(
+            "## {heading}\n\n{}\n\n{budget}\n\n{}\n",
+            stage.summary,
+            usage.to_markdown()
+        )
+    } else {
+        format!(
+            "{heading}\n{}\n{budget}\n\n{}\n",
+            stage.summary,
+            usage.to_text()
+        )
+    };
+    for (name, variant) in &stage.variants {
+        let mut components = Table::new(&[
+            ("Component", Align::Left),
+            ("Sizing", Align::Left),
+            ("Why", Align::Left),
+        ]);
+        for component in &variant.components {
+            let sizing: Vec<String> = component.lines.iter().map(describe_line).collect();
+            components.row(vec![
+                format!("{} ({})", component.name, component.id),
+                sizing.join("; "),
+                component.why.clone(),
+            ]);
+        }
+        if markdown {
+            out.push_str(&format!(
+                "### Variant `{name}`: {}\n\n{}\n",
+                variant.title,
+                components.to_markdown()
+            ));
+        } else {
+            out.push_str(&format!(
+                "Variant {name}: {}\n{}\n",
+                variant.title,
+                components.to_text()
+            ));
+        }
+    }
+    out
+}
+
+/// How a line is sized, in a few words: `heroku.dyno.standard-2x: 1 per 50 customers, 2–4`.
+fn describe_line(line: &Line) -> String {
+    let sku = match &line.sku {
+        SkuChoice::Sku(id) => id.clone(),
+        SkuChoice::SkuByTier(tiers) => {
+            let steps: Vec<String> = tiers
+                .tiers
+                .iter()
+                .map(|tier| match tier.up_to {
+                    Some(up_to) => format!("{} up to {}", tier.sku, format_quantity(up_to)),
+                    None => format!("{} above", tier.sku),
+                })
+                .collect();
+            format!("by {}: {}", tiers.metric, steps.join(", "))
+        }
+    };
+    let quantity = match &line.quantity {
+        Quantity::Count(Count::Fixed(count)) => format!("fixed {count}"),
+        Quantity::Count(Count::Scale(scale)) => format!(
+            "1 per {} customers, {}–{}",
+            scale.per_customers, scale.min, scale.max
+        ),
+        Quantity::Usage(rule) => {
+            let mut text = format!("usage: {}", rule.metric);
+            if rule.multiplier != rust_decimal::Decimal::ONE {
+                text.push_str(&format!(" × {}", format_quantity(rule.multiplier)));
+            }
+            if !rule.minimum.is_zero() {
+                text.push_str(&format!(", at least {}", format_quantity(rule.minimum)));
+            }
+            if let Some(step) = rule.round_up_to {
+                text.push_str(&format!(", in steps of {}", format_quantity(step)));
+            }
+            text
+        }
+        Quantity::PerInstance(per) => {
+            format!(
+                "{} per {} instance",
+                format_quantity(per.amount),
+                per.component
+            )
+        }
+    };
+    format!("{sku}: {quantity}")
+}
+
+/// Every SKU with its price and source.
+pub fn prices(catalog: &Catalog, format: Format) -> String {
+    if format == Format::Json {
+        return super::json(&PricesJson {
+            schema_version: SCHEMA_VERSION,
+            skus: catalog.skus().collect(),
+        });
+    }
+    let mut table = Table::new(&[
+        ("SKU", Align::Left),
+        ("Description", Align::Left),
+        ("Unit", Align::Left),
+        ("Price", Align::Right),
+        ("Free a month", Align::Right),
+        ("Region", Align::Left),
+        ("As of", Align::Left),
+        ("Source", Align::Left),
+    ]);
+    for sku in catalog.skus() {
+        table.row(vec![
+            sku.id.clone(),
+            sku.description.clone(),
+            sku.unit.name().to_owned(),
+            format_unit_price(sku.price),
+            sku.free_per_month
+                .as_ref()
+                .map_or_else(String::new, |free| format_quantity(free.amount)),
+            sku.region.clone().unwrap_or_else(|| "any".to_owned()),
+            sku.source.as_of.clone(),
+            sku.source.url.clone(),
+        ]);
+    }
+    match format {
+        Format::Markdown => table.to_markdown(),
+        _ => table.to_text(),
+    }
+}

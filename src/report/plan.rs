@@ -1,0 +1,405 @@
+//! `infraplan plan` output: one typed view, printed as text, Markdown or JSON.
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::table::{Align, Table};
+use crate::data::SCHEMA_VERSION;
+use crate::data::stage::{CustomerRange, Guidance, Stage};
+use crate::money::{Money, Percent, format_quantity, format_unit_price};
+use crate::plan::{Alternative, Assessment, Plan, Verdict};
+use crate::select::Reason;
+
+/// The plan as every format shows it; its JSON form is documented in `docs/json.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanReport {
+    schema_version: u32,
+    scenario: ScenarioView,
+    stage: StageView,
+    lines: Vec<LineView>,
+    total: Money,
+    warnings: Vec<String>,
+    budget: BudgetView,
+    cheaper_stage: Option<AlternativeView>,
+    next_stage: Option<AlternativeView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ScenarioView {
+    customers: u64,
+    mrr: Money,
+    platform: String,
+    forced_stage: Option<u32>,
+    usage_overrides: IndexMap<String, Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct StageView {
+    number: u32,
+    name: String,
+    variant: String,
+    customers: CustomerRange,
+    band: BandView,
+    reason: ReasonView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct BandView {
+    low: Money,
+    high: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ReasonView {
+    InRange,
+    Forced { natural_stage: u32 },
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct LineView {
+    component: String,
+    component_name: String,
+    sku: String,
+    description: String,
+    instances: Option<u32>,
+    quantity: Decimal,
+    unit: String,
+    unit_price: Decimal,
+    monthly: Money,
+    usage_based: bool,
+    basis: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct BudgetView {
+    share_of_mrr: Option<Percent>,
+    verdict: Verdict,
+    guidance: GuidanceView,
+    ceiling: CeilingView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct GuidanceView {
+    label: String,
+    kind: &'static str,
+    limit: Decimal,
+    amount: Option<Money>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct CeilingView {
+    percent_of_mrr: Decimal,
+    amount: Option<Money>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AlternativeView {
+    number: u32,
+    name: String,
+    variant: String,
+    customers: u64,
+    mrr: Option<Money>,
+    total: Money,
+    share_of_mrr: Option<Percent>,
+    verdict: Option<Verdict>,
+}
+
+impl PlanReport {
+    /// The view of a plan.
+    pub fn new(plan: &Plan<'_>) -> PlanReport {
+        let stage = plan.selection.stage;
+        let scenario = &plan.scenario;
+        PlanReport {
+            schema_version: SCHEMA_VERSION,
+            scenario: ScenarioView {
+                customers: scenario.customers,
+                mrr: Money::round(scenario.mrr),
+                platform: scenario.platform.clone(),
+                forced_stage: scenario.forced_stage,
+                usage_overrides: scenario
+                    .usage
+                    .iter()
+                    .map(|(metric, value)| (metric.to_owned(), value))
+                    .collect(),
+            },
+            stage: StageView {
+                number: stage.number,
+                name: stage.name.clone(),
+                variant: plan.selection.variant_name.to_owned(),
+                customers: stage.customers,
+                band: BandView {
+                    low: Money::round(stage.band.low),
+                    high: Money::round(stage.band.high),
+                },
+                reason: match plan.selection.reason {
+                    Reason::InRange => ReasonView::InRange,
+                    Reason::Forced { natural } => ReasonView::Forced {
+                        natural_stage: natural,
+                    },
+                },
+            },
+            lines: plan
+                .estimate
+                .lines
+                .iter()
+                .map(|line| LineView {
+                    component: line.component.id.clone(),
+                    component_name: line.component.name.clone(),
+                    sku: line.sku.id.clone(),
+                    description: line.sku.description.clone(),
+                    instances: line.instances,
+                    quantity: line.quantity.normalize(),
+                    unit: line.sku.unit.name().to_owned(),
+                    unit_price: line.sku.price,
+                    monthly: line.monthly,
+                    usage_based: line.usage_based,
+                    basis: line.basis.clone(),
+                })
+                .collect(),
+            total: plan.estimate.total,
+            warnings: plan.estimate.warnings.clone(),
+            budget: budget_view(stage, &plan.assessment),
+            cheaper_stage: plan.cheaper.as_ref().map(alternative_view),
+            next_stage: plan.next.as_ref().map(alternative_view),
+        }
+    }
+
+    /// Plain text for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("Scenario: {}\n", self.scenario_line()));
+        out.push_str(&format!("{}\n", self.stage_line()));
+        out.push_str(&format!("Why: {}\n\n", self.reason_line()));
+        out.push_str(&self.lines_table().to_text());
+        out.push('\n');
+        for (label, text) in self.summary() {
+            out.push_str(&format!("{label}: {text}\n"));
+        }
+        out
+    }
+
+    /// Markdown for a pull-request comment.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!("### infraplan: {}\n\n", self.stage_line());
+        out.push_str(&format!(
+            "**Scenario:** {}. {}\n\n",
+            self.scenario_line(),
+            self.reason_line()
+        ));
+        out.push_str(&self.lines_table().to_markdown());
+        out.push('\n');
+        for (label, text) in self.summary() {
+            out.push_str(&format!("- **{label}:** {text}\n"));
+        }
+        out
+    }
+
+    fn scenario_line(&self) -> String {
+        format!(
+            "{} customers, {} MRR, PaaS {}",
+            self.scenario.customers, self.scenario.mrr, self.scenario.platform
+        )
+    }
+
+    fn stage_line(&self) -> String {
+        let stage = &self.stage;
+        format!(
+            "Stage {} ({}) on {}, roadmap band {}–{} a month",
+            stage.number, stage.name, stage.variant, stage.band.low, stage.band.high
+        )
+    }
+
+    fn reason_line(&self) -> String {
+        let stage = &self.stage;
+        let range = range_text(&stage.customers);
+        match stage.reason {
+            ReasonView::InRange => format!(
+                "{} customers falls in stage {}'s range of {range} customers.",
+                self.scenario.customers, stage.number
+            ),
+            ReasonView::Forced { natural_stage } => format!(
+                "--stage {} forced it; {} customers alone would pick stage {natural_stage} (stage {} is for {range} customers).",
+                stage.number, self.scenario.customers, stage.number
+            ),
+        }
+    }
+
+    fn lines_table(&self) -> Table {
+        let mut table = Table::new(&[
+            ("Component", Align::Left),
+            ("SKU", Align::Left),
+            ("Quantity", Align::Right),
+            ("Unit", Align::Left),
+            ("Unit price", Align::Right),
+            ("Monthly", Align::Right),
+            ("Usage-based", Align::Left),
+            ("Basis", Align::Left),
+        ]);
+        for line in &self.lines {
+            table.row(vec![
+                line.component_name.clone(),
+                line.sku.clone(),
+                format_quantity(line.quantity),
+                line.unit.clone(),
+                format_unit_price(line.unit_price),
+                line.monthly.to_string(),
+                if line.usage_based { "yes" } else { "no" }.to_owned(),
+                line.basis.clone(),
+            ]);
+        }
+        let blank = String::new;
+        table.row(vec![
+            "Total".to_owned(),
+            blank(),
+            blank(),
+            blank(),
+            blank(),
+            self.total.to_string(),
+            blank(),
+            blank(),
+        ]);
+        table
+    }
+
+    fn summary(&self) -> Vec<(&'static str, String)> {
+        let budget = &self.budget;
+        let share = match budget.share_of_mrr {
+            Some(share) => format!("{share} ({} of {} MRR)", self.total, self.scenario.mrr),
+            None => format!(
+                "undefined: MRR is {}, so the {} a month cannot be a share of it",
+                self.scenario.mrr, self.total
+            ),
+        };
+        let mut summary: Vec<(&'static str, String)> = self
+            .warnings
+            .iter()
+            .map(|warning| ("Warning", warning.clone()))
+            .collect();
+        summary.extend([
+            ("Share of MRR", share),
+            (
+                "Verdict",
+                format!("{}. {}", budget.verdict.label(), self.limits_text()),
+            ),
+        ]);
+        if let Some(cheaper) = &self.cheaper_stage {
+            summary.push((
+                "Cheaper stage",
+                format!(
+                    "stage {} ({}) on {} would cost {} a month for the same {} customers{}; it has less redundancy and capacity, so weigh the savings against the risk.",
+                    cheaper.number,
+                    cheaper.name,
+                    cheaper.variant,
+                    cheaper.total,
+                    cheaper.customers,
+                    cheaper.share_text()
+                ),
+            ));
+        }
+        let next = match &self.next_stage {
+            Some(next) => {
+                let mrr = match next.mrr {
+                    Some(mrr) => format!(
+                        ", {} of {mrr} MRR at today's revenue per customer{}",
+                        next.share_of_mrr
+                            .map_or_else(String::new, |share| share.to_string()),
+                        next.verdict
+                            .map_or_else(String::new, |verdict| format!(" ({})", verdict.label()))
+                    ),
+                    None => String::new(),
+                };
+                format!(
+                    "stage {} ({}) on {} starts at {} customers and would cost {} a month then{mrr}.",
+                    next.number, next.name, next.variant, next.customers, next.total
+                )
+            }
+            None => format!("stage {} is the roadmap's last stage.", self.stage.number),
+        };
+        summary.push(("Next stage", next));
+        if self.lines.iter().any(|line| line.usage_based) {
+            summary.push((
+                "Usage",
+                "usage-based lines follow the stage's usage profile per customer (see `infraplan stages`); replace any of it with --usage FILE.".to_owned(),
+            ));
+        }
+        summary
+    }
+
+    fn limits_text(&self) -> String {
+        let guidance = &self.budget.guidance;
+        let guidance_text = match (guidance.kind, guidance.amount) {
+            ("under_monthly", _) => format!("under {} a month", Money::round(guidance.limit)),
+            (_, Some(amount)) => format!("under {}% of MRR ({amount})", guidance.limit.normalize()),
+            (_, None) => format!("under {}% of MRR", guidance.limit.normalize()),
+        };
+        let ceiling = &self.budget.ceiling;
+        let ceiling_text = match ceiling.amount {
+            Some(amount) => format!(
+                "under {}% of MRR ({amount})",
+                ceiling.percent_of_mrr.normalize()
+            ),
+            None => format!("under {}% of MRR", ceiling.percent_of_mrr.normalize()),
+        };
+        format!(
+            "The roadmap's \"{}\" guidance for stage {} is {guidance_text}; the overall ceiling is {ceiling_text}.",
+            guidance.label, self.stage.number
+        )
+    }
+}
+
+impl AlternativeView {
+    fn share_text(&self) -> String {
+        match (self.share_of_mrr, self.verdict) {
+            (Some(share), Some(verdict)) => {
+                format!(", {share} of MRR ({})", verdict.label())
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+fn budget_view(stage: &Stage, assessment: &Assessment) -> BudgetView {
+    let (kind, limit) = match stage.budget.guidance {
+        Guidance::UnderMonthly(amount) => ("under_monthly", amount),
+        Guidance::UnderPercentOfMrr(percent) => ("under_percent_of_mrr", percent),
+    };
+    BudgetView {
+        share_of_mrr: assessment.share,
+        verdict: assessment.verdict,
+        guidance: GuidanceView {
+            label: stage.budget.label.clone(),
+            kind,
+            limit,
+            amount: assessment.guidance_amount,
+        },
+        ceiling: CeilingView {
+            percent_of_mrr: stage.budget.ceiling_percent_of_mrr,
+            amount: assessment.ceiling_amount,
+        },
+    }
+}
+
+fn alternative_view(alternative: &Alternative<'_>) -> AlternativeView {
+    AlternativeView {
+        number: alternative.stage.number,
+        name: alternative.stage.name.clone(),
+        variant: alternative.variant_name.to_owned(),
+        customers: alternative.customers,
+        mrr: alternative.mrr.map(Money::round),
+        total: alternative.total,
+        share_of_mrr: alternative
+            .assessment
+            .and_then(|assessment| assessment.share),
+        verdict: alternative.assessment.map(|assessment| assessment.verdict),
+    }
+}
+
+/// `0–49` or `200+`.
+pub fn range_text(range: &CustomerRange) -> String {
+    match range.max {
+        Some(max) => format!("{}–{max}", range.min),
+        None => format!("{}+", range.min),
+    }
+}

@@ -1,0 +1,243 @@
+//! `infraplan plan`: stage boundaries, exact arithmetic, budget verdicts and
+//! every output format.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::support::{fixture, infraplan_ok, snapshot_settings};
+
+fn plan_json(args: &[&str]) -> Value {
+    let mut all = vec!["plan", "--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&infraplan_ok(&all)).expect("plan --format json is JSON")
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().expect("a string")
+}
+
+#[test]
+fn customer_counts_pick_the_roadmap_stage() {
+    let cases = [
+        ("0", 1),
+        ("49", 1),
+        ("50", 2),
+        ("199", 2),
+        ("200", 3),
+        ("1000", 3),
+        ("10000000", 3),
+        ("18446744073709551615", 3),
+    ];
+    for (customers, stage) in cases {
+        let plan = plan_json(&["--customers", customers, "--mrr", "10000"]);
+        assert_eq!(plan["stage"]["number"], stage, "{customers} customers");
+        assert_eq!(plan["stage"]["reason"]["kind"], "in_range");
+    }
+}
+
+#[test]
+fn every_line_is_quantity_times_unit_price_and_the_total_is_their_sum() {
+    for (customers, paas) in [("30", "heroku"), ("120", "render"), ("450", "heroku")] {
+        let plan = plan_json(&["--customers", customers, "--mrr", "10000", "--paas", paas]);
+        let mut sum = Decimal::ZERO;
+        for line in plan["lines"].as_array().unwrap() {
+            let exact = dec(text(&line["quantity"])) * dec(text(&line["unit_price"]));
+            let rounded = exact
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            assert_eq!(dec(text(&line["monthly"])), rounded, "{line}");
+            sum += rounded;
+        }
+        assert_eq!(dec(text(&plan["total"])), sum);
+    }
+}
+
+/// Stage 1 on Heroku at 30 customers, worked by hand from the price files:
+/// 2 × $25 dynos, Essential-1 ($9) for 6 GB, 60 GB × $0.023, 6 × $0.005 PUTs,
+/// 6 × $0.004 GETs (rounds to $0.02), 30 GB out (inside the free 100 GB),
+/// SendGrid Essentials $19.95.
+#[test]
+fn stage_one_cost_matches_hand_arithmetic() {
+    let plan = plan_json(&["--customers", "30", "--mrr", "3000"]);
+    let monthly: Vec<&str> = plan["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| text(&line["monthly"]))
+        .collect();
+    assert_eq!(
+        monthly,
+        ["50.00", "9.00", "1.38", "0.03", "0.02", "0.00", "19.95"]
+    );
+    assert_eq!(text(&plan["total"]), "80.38");
+    // 80.38 / 3000 = 2.679…%
+    assert_eq!(text(&plan["budget"]["share_of_mrr"]), "2.7");
+    assert_eq!(plan["budget"]["verdict"], "within_guidance");
+}
+
+#[test]
+fn usage_based_lines_are_marked() {
+    let plan = plan_json(&["--customers", "120", "--mrr", "18000"]);
+    let usage_based: Vec<&str> = plan["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|line| line["usage_based"] == true)
+        .map(|line| text(&line["sku"]))
+        .collect();
+    assert!(usage_based.contains(&"aws.s3.standard-storage"));
+    assert!(!usage_based.contains(&"heroku.dyno.standard-2x"));
+}
+
+#[test]
+fn verdicts_follow_the_guidance_and_the_ceiling() {
+    // Stage 2 costs $482.49 at 120 customers: under 10% of $18,000.
+    let within = plan_json(&["--customers", "120", "--mrr", "18000"]);
+    assert_eq!(within["budget"]["verdict"], "within_guidance");
+    // 482.49 / 3,000 = 16.1%: over the 10% guidance, under the 20% ceiling.
+    let above = plan_json(&["--customers", "120", "--mrr", "3000"]);
+    assert_eq!(above["budget"]["verdict"], "above_guidance");
+    assert!(above["cheaper_stage"].is_null());
+    // 482.49 / 2,000 = 24.1%: over the ceiling, so the cheaper stage is shown.
+    let over = plan_json(&["--customers", "120", "--mrr", "2000"]);
+    assert_eq!(over["budget"]["verdict"], "over_ceiling");
+    assert_eq!(over["cheaper_stage"]["number"], 1);
+    assert_eq!(over["cheaper_stage"]["customers"], 120);
+    // A total equal to a limit breaks it: the roadmap says "under".
+    let at_ceiling = plan_json(&["--customers", "120", "--mrr", "2412.45"]);
+    assert_eq!(at_ceiling["budget"]["share_of_mrr"], "20.0");
+    assert_eq!(at_ceiling["budget"]["verdict"], "over_ceiling");
+}
+
+#[test]
+fn zero_mrr_still_prices_every_line() {
+    let plan = plan_json(&["--customers", "10", "--mrr", "0"]);
+    assert_eq!(plan["budget"]["verdict"], "share_undefined");
+    assert!(plan["budget"]["share_of_mrr"].is_null());
+    // 2 × $25 + $9 + 20 GB × $0.023 + $0.01 + $0.01 + $19.95.
+    assert_eq!(text(&plan["total"]), "79.43");
+    assert!(plan["next_stage"]["mrr"].is_null());
+}
+
+#[test]
+fn forcing_a_stage_says_which_stage_the_count_would_pick() {
+    let plan = plan_json(&["--customers", "120", "--mrr", "18000", "--stage", "3"]);
+    assert_eq!(plan["stage"]["number"], 3);
+    assert_eq!(plan["stage"]["reason"]["kind"], "forced");
+    assert_eq!(plan["stage"]["reason"]["natural_stage"], 2);
+}
+
+#[test]
+fn the_next_stage_is_priced_where_it_starts() {
+    let plan = plan_json(&["--customers", "120", "--mrr", "18000"]);
+    assert_eq!(plan["next_stage"]["number"], 3);
+    assert_eq!(plan["next_stage"]["customers"], 200);
+    // $150 per customer today, so $30,000 MRR at 200 customers.
+    assert_eq!(plan["next_stage"]["mrr"], "30000.00");
+    let last = plan_json(&["--customers", "450", "--mrr", "90000"]);
+    assert!(last["next_stage"].is_null());
+}
+
+#[test]
+fn a_usage_file_replaces_defaults() {
+    let usage = fixture("usage-heavy-files.json");
+    let plan = plan_json(&["--customers", "30", "--mrr", "3000", "--usage", &usage]);
+    let storage = plan["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["sku"] == "aws.s3.standard-storage")
+        .unwrap();
+    // 30 customers × 10 GB.
+    assert_eq!(storage["quantity"], "300");
+    assert_eq!(plan["scenario"]["usage_overrides"]["stored_gb"], "10");
+}
+
+#[test]
+fn a_size_past_the_largest_tier_warns() {
+    let usage = fixture("usage-huge-database.json");
+    let plan = plan_json(&["--customers", "150", "--mrr", "30000", "--usage", &usage]);
+    let warnings = plan["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(text(&warnings[0]).contains("heroku.postgres.standard-0"));
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let args = [
+        "plan",
+        "--customers",
+        "450",
+        "--mrr",
+        "90000",
+        "--format",
+        "json",
+    ];
+    assert_eq!(infraplan_ok(&args), infraplan_ok(&args));
+}
+
+/// One scenario per stage and variant, in every format.
+#[test]
+fn plan_output_snapshots() {
+    let scenarios = [
+        (
+            "stage1-heroku",
+            ["--customers", "30", "--mrr", "3000", "--paas", "heroku"],
+        ),
+        (
+            "stage1-render",
+            ["--customers", "30", "--mrr", "3000", "--paas", "render"],
+        ),
+        (
+            "stage2-heroku",
+            ["--customers", "120", "--mrr", "18000", "--paas", "heroku"],
+        ),
+        (
+            "stage2-render",
+            ["--customers", "120", "--mrr", "18000", "--paas", "render"],
+        ),
+        (
+            "stage3-aws",
+            ["--customers", "450", "--mrr", "90000", "--paas", "heroku"],
+        ),
+    ];
+    for (name, args) in scenarios {
+        for format in ["table", "markdown", "json"] {
+            let mut all = vec!["plan", "--format", format];
+            all.extend_from_slice(&args);
+            let output = infraplan_ok(&all);
+            snapshot_settings().bind(|| {
+                insta::assert_snapshot!(format!("plan__{name}__{format}"), output);
+            });
+        }
+    }
+}
+
+#[test]
+fn over_ceiling_and_zero_mrr_snapshots() {
+    for (name, args) in [
+        ("over-ceiling", ["--customers", "120", "--mrr", "2000"]),
+        ("zero-mrr", ["--customers", "10", "--mrr", "0"]),
+    ] {
+        let mut all = vec!["plan"];
+        all.extend_from_slice(&args);
+        let output = infraplan_ok(&all);
+        snapshot_settings().bind(|| insta::assert_snapshot!(format!("plan__{name}"), output));
+    }
+}
+
+#[test]
+fn listing_snapshots() {
+    for command in ["stages", "prices"] {
+        for format in ["table", "json"] {
+            let output = infraplan_ok(&[command, "--format", format]);
+            snapshot_settings()
+                .bind(|| insta::assert_snapshot!(format!("{command}__{format}"), output));
+        }
+    }
+}

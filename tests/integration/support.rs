@@ -1,0 +1,62 @@
+//! Running the binary and snapshot settings shared by every test module.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What a run of `infraplan` printed and returned.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) code: i32,
+}
+
+/// Runs the built binary with `args` from the project folder.
+pub(crate) fn infraplan(args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_infraplan"))
+        .args(args)
+        .current_dir(project_dir())
+        .output()
+        .expect("the infraplan binary runs");
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        code: output.status.code().expect("infraplan exits with a code"),
+    }
+}
+
+/// Runs `infraplan` and insists it succeeded.
+pub(crate) fn infraplan_ok(args: &[&str]) -> String {
+    let run = infraplan(args);
+    assert_eq!(run.code, 0, "infraplan {args:?} failed: {}", run.stderr);
+    assert!(run.stderr.is_empty(), "unexpected stderr: {}", run.stderr);
+    run.stdout
+}
+
+pub(crate) fn project_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture's path relative to the project folder, where `infraplan` runs,
+/// so messages that echo it stay the same on every machine.
+pub(crate) fn fixture(name: &str) -> String {
+    format!("tests/fixtures/{name}")
+}
+
+/// A fresh, empty folder under the build directory for one test.
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("old scratch folder is removable");
+    }
+    std::fs::create_dir_all(&dir).expect("scratch folder is creatable");
+    dir
+}
+
+/// Snapshots live in `snapshots/`, named `<command>__<case>.snap`.
+pub(crate) fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(project_dir().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}

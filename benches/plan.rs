@@ -1,0 +1,102 @@
+//! `cargo bench --bench plan`: how fast planning is, as a library call and as
+//! a whole process. Prints figures; asserts nothing.
+//!
+//! - costing: `plan()` over a sweep of scenarios (every stage, both PaaS
+//!   variants), reported as scenarios per second and time per scenario;
+//! - process: `infraplan plan` run end to end (start-up, parsing and
+//!   validating the embedded data, costing, printing), reported as the
+//!   median and fastest of repeated runs, with peak memory from `/proc`.
+
+#![allow(missing_docs, clippy::print_stdout)] // a benchmark's job is to print figures
+
+use std::hint::black_box;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use infraplan::cli::DataArgs;
+use infraplan::data::usage::UsageOverrides;
+use infraplan::load_data;
+use infraplan::plan::{Scenario, plan};
+use rust_decimal::Decimal;
+
+const SWEEP: u64 = 2_000;
+const PROCESS_RUNS: usize = 200;
+
+fn main() {
+    let data = load_data(&DataArgs {
+        stages: None,
+        prices: None,
+    })
+    .expect("built-in data loads");
+    let scenarios: Vec<Scenario> = (0..SWEEP)
+        .map(|index| Scenario {
+            customers: index % 1_500,
+            mrr: Decimal::from(150 * (index % 1_500) + 500),
+            platform: if index % 2 == 0 { "heroku" } else { "render" }.to_owned(),
+            forced_stage: None,
+            usage: UsageOverrides::default(),
+        })
+        .collect();
+
+    // Warm up, then time whole sweeps until a second has passed.
+    for scenario in &scenarios {
+        black_box(plan(&data, scenario).expect("plans"));
+    }
+    let started = Instant::now();
+    let mut planned = 0_u64;
+    while started.elapsed() < Duration::from_secs(1) {
+        for scenario in &scenarios {
+            black_box(plan(&data, black_box(scenario)).expect("plans"));
+        }
+        planned += SWEEP;
+    }
+    let elapsed = started.elapsed();
+    let per_scenario = elapsed / u32::try_from(planned).unwrap_or(u32::MAX);
+    println!(
+        "costing: {planned} scenarios in {} ms = {} scenarios/s ({} µs each, including next-stage and cheaper-stage pricing)",
+        millis(elapsed),
+        planned * 1_000_000
+            / u64::try_from(elapsed.as_micros())
+                .unwrap_or(u64::MAX)
+                .max(1),
+        per_scenario.as_micros()
+    );
+
+    let binary = env!("CARGO_BIN_EXE_infraplan");
+    let args = ["plan", "--customers", "120", "--mrr", "18000"];
+    let mut times: Vec<Duration> = (0..PROCESS_RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            let output = Command::new(binary)
+                .args(args)
+                .output()
+                .expect("infraplan runs");
+            assert!(output.status.success());
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "process: `infraplan {}` over {PROCESS_RUNS} runs: median {} ms, fastest {} ms, slowest {} ms",
+        args.join(" "),
+        millis(times[PROCESS_RUNS / 2]),
+        millis(times[0]),
+        millis(times[PROCESS_RUNS - 1])
+    );
+    if let Some(peak) = peak_memory_kib() {
+        println!("memory: this benchmark process peaked at {peak} KiB resident (VmHWM)");
+    }
+}
+
+/// `12.345` (milliseconds, to the microsecond), without floating point.
+fn millis(duration: Duration) -> String {
+    let micros = duration.as_micros();
+    format!("{}.{:03}", micros / 1_000, micros % 1_000)
+}
+
+/// Peak resident memory of this process, from Linux's `/proc/self/status`.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -44,6 +44,31 @@ pub enum Command {
     Stages(FormatArgs),
     /// List the price catalog with each price's public source and date
     Prices(FormatArgs),
+    /// Write the planned stage's Terraform into a new folder
+    Generate(GenerateArgs),
+}
+
+/// `infraplan generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Folder to write; it must not exist or be empty
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// App name for resource names: 3–28 lowercase letters, digits and hyphens
+    #[arg(long, value_name = "APP", default_value = "saas-app")]
+    pub name: String,
+    /// AWS region (file storage, and everything in stage 3)
+    #[arg(long, value_name = "REGION", default_value = "us-east-1")]
+    pub region: String,
+    /// The app's domain, such as app.example.com (else the Terraform asks for it)
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// Folder of templates; each replaces the built-in template at the same path
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// `infraplan plan`.

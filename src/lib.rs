@@ -11,21 +11,25 @@ pub mod cli;
 pub mod cost;
 pub mod data;
 pub mod error;
+pub mod generate;
 pub mod money;
 pub mod plan;
+pub mod render;
 pub mod report;
 pub mod select;
 
 use std::fs;
 use std::path::Path;
 
-use crate::cli::{Cli, Command, DataArgs, ScenarioArgs};
+use crate::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
 use crate::data::catalog::Catalog;
+use crate::data::roadmap::Roadmap;
 use crate::data::stage::Stages;
 use crate::data::usage::UsageOverrides;
 use crate::data::{SourceFile, embedded, layered_files};
 use crate::error::{EXIT_OK, Error};
 use crate::plan::{Data, Scenario, plan};
+use crate::render::context::Naming;
 use crate::report::listing;
 use crate::report::plan::PlanReport;
 use crate::select::SelectError;
@@ -64,7 +68,31 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format))),
         Command::Prices(args) => Ok(Outcome::ok(listing::prices(&data.catalog, args.format))),
+        Command::Generate(args) => generate_command(&data, &args),
     }
+}
+
+fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> {
+    generate::check_app_name(&args.name)?;
+    if let Some(domain) = &args.domain {
+        generate::check_domain(domain)?;
+    }
+    generate::check_region(&args.region, &data.catalog.regions())?;
+    let scenario = scenario_from(&args.scenario, data)?;
+    let plan = plan(data, &scenario).map_err(select_error)?;
+    let templates = render::load_templates(embedded::TEMPLATES, args.templates.as_deref())?;
+    let renderer = render::Renderer::new(templates)?;
+    let naming = Naming {
+        app_name: args.name.clone(),
+        region: args.region.clone(),
+        domain: args.domain.clone(),
+    };
+    let files = generate::render_plan(&renderer, &plan, &data.roadmap, &naming)?;
+    generate::write_new_folder(&args.out, &files)?;
+    let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+    Ok(Outcome::ok(
+        PlanReport::new(&plan).generate_summary(&args.out, &names),
+    ))
 }
 
 /// Loads built-in data, with any folder the user gave layered over it.
@@ -83,7 +111,12 @@ pub fn load_data(args: &DataArgs) -> Result<Data, Error> {
         "--stages",
     )?;
     let stages = Stages::load(&stage_files, &catalog)?;
-    Ok(Data { catalog, stages })
+    let roadmap = Roadmap::builtin()?;
+    Ok(Data {
+        catalog,
+        stages,
+        roadmap,
+    })
 }
 
 /// A scenario from flags, checked against the data.

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::cost::{Estimate, UsageProfile, estimate};
 use crate::data::catalog::Catalog;
+use crate::data::roadmap::Roadmap;
 use crate::data::stage::{Guidance, Stage, Stages};
 use crate::data::usage::UsageOverrides;
 use crate::money::{Money, Percent};
@@ -21,6 +22,8 @@ pub struct Data {
     pub catalog: Catalog,
     /// Every stage.
     pub stages: Stages,
+    /// The roadmap's operating targets.
+    pub roadmap: Roadmap,
 }
 
 /// What the user tells infraplan about their business.

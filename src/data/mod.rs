@@ -8,6 +8,7 @@
 
 pub mod catalog;
 pub mod embedded;
+pub mod roadmap;
 pub mod stage;
 pub mod usage;
 

@@ -64,6 +64,7 @@ struct LineView {
     sku: String,
     description: String,
     instances: Option<u32>,
+    provisioned: Decimal,
     quantity: Decimal,
     unit: String,
     unit_price: Decimal,
@@ -150,6 +151,7 @@ impl PlanReport {
                     sku: line.sku.id.clone(),
                     description: line.sku.description.clone(),
                     instances: line.instances,
+                    provisioned: line.provisioned.normalize(),
                     quantity: line.quantity.normalize(),
                     unit: line.sku.unit.name().to_owned(),
                     unit_price: line.sku.price,
@@ -194,6 +196,34 @@ impl PlanReport {
             out.push_str(&format!("- **{label}:** {text}\n"));
         }
         out
+    }
+
+    /// What `generate` prints after writing `files` into `out`.
+    pub fn generate_summary(&self, out: &std::path::Path, files: &[&str]) -> String {
+        let share = match self.budget.share_of_mrr {
+            Some(share) => format!(
+                "{share} of {} MRR ({})",
+                self.scenario.mrr,
+                self.budget.verdict.label()
+            ),
+            None => "share of MRR undefined (MRR is $0.00)".to_owned(),
+        };
+        let mut out_text = format!(
+            "{}\nWrote {} files to {}: {}\nMonthly estimate: {}, {share}.\n",
+            self.stage_line(),
+            files.len(),
+            out.display(),
+            files.join(", "),
+            self.total
+        );
+        for warning in &self.warnings {
+            out_text.push_str(&format!("Warning: {warning}\n"));
+        }
+        out_text.push_str(&format!(
+            "Next: copy terraform.tfvars.example to terraform.tfvars and fill it in, then run terraform -chdir={} init and plan.\n",
+            out.display()
+        ));
+        out_text
     }
 
     fn scenario_line(&self) -> String {

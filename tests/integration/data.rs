@@ -39,6 +39,16 @@ fn names_of(table: &[(&str, &str)]) -> BTreeSet<String> {
 fn every_data_file_is_embedded() {
     assert_eq!(names_of(embedded::STAGES), names_in("stages"));
     assert_eq!(names_of(embedded::PRICES), names_in("prices"));
+    let mut templates = BTreeSet::new();
+    for folder in fs::read_dir(project_dir().join("templates")).unwrap() {
+        let folder = folder.unwrap().path();
+        for file in fs::read_dir(&folder).unwrap() {
+            let name = file.unwrap().file_name().to_string_lossy().into_owned();
+            let folder_name = folder.file_name().unwrap().to_string_lossy().into_owned();
+            templates.insert(format!("{folder_name}/{name}"));
+        }
+    }
+    assert_eq!(names_of(embedded::TEMPLATES), templates);
 }
 
 #[test]

@@ -58,9 +58,10 @@ fn every_line_is_quantity_times_unit_price_and_the_total_is_their_sum() {
 }
 
 /// Stage 1 on Heroku at 30 customers, worked by hand from the price files:
-/// 2 × $25 dynos, Essential-1 ($9) for 6 GB, 60 GB × $0.023, 6 × $0.005 PUTs,
+/// 2 × $25 dynos, Essential-1 ($9) for 6 GB, 60 GB × $0.023 of uploads,
+/// 1.5 GB × $0.023 of access logs (rounds to $0.03), 6 × $0.005 PUTs,
 /// 6 × $0.004 GETs (rounds to $0.02), 30 GB out (inside the free 100 GB),
-/// SendGrid Essentials $19.95.
+/// a $1 KMS key, SendGrid Essentials $19.95.
 #[test]
 fn stage_one_cost_matches_hand_arithmetic() {
     let plan = plan_json(&["--customers", "30", "--mrr", "3000"]);
@@ -72,10 +73,12 @@ fn stage_one_cost_matches_hand_arithmetic() {
         .collect();
     assert_eq!(
         monthly,
-        ["50.00", "9.00", "1.38", "0.03", "0.02", "0.00", "19.95"]
+        [
+            "50.00", "9.00", "1.38", "0.03", "0.03", "0.02", "0.00", "1.00", "19.95"
+        ]
     );
-    assert_eq!(text(&plan["total"]), "80.38");
-    // 80.38 / 3000 = 2.679…%
+    assert_eq!(text(&plan["total"]), "81.41");
+    // 81.41 / 3000 = 2.713…%
     assert_eq!(text(&plan["budget"]["share_of_mrr"]), "2.7");
     assert_eq!(plan["budget"]["verdict"], "within_guidance");
 }
@@ -96,20 +99,20 @@ fn usage_based_lines_are_marked() {
 
 #[test]
 fn verdicts_follow_the_guidance_and_the_ceiling() {
-    // Stage 2 costs $482.49 at 120 customers: under 10% of $18,000.
+    // Stage 2 costs $483.63 at 120 customers: under 10% of $18,000.
     let within = plan_json(&["--customers", "120", "--mrr", "18000"]);
     assert_eq!(within["budget"]["verdict"], "within_guidance");
-    // 482.49 / 3,000 = 16.1%: over the 10% guidance, under the 20% ceiling.
+    // 483.63 / 3,000 = 16.1%: over the 10% guidance, under the 20% ceiling.
     let above = plan_json(&["--customers", "120", "--mrr", "3000"]);
     assert_eq!(above["budget"]["verdict"], "above_guidance");
     assert!(above["cheaper_stage"].is_null());
-    // 482.49 / 2,000 = 24.1%: over the ceiling, so the cheaper stage is shown.
+    // 483.63 / 2,000 = 24.2%: over the ceiling, so the cheaper stage is shown.
     let over = plan_json(&["--customers", "120", "--mrr", "2000"]);
     assert_eq!(over["budget"]["verdict"], "over_ceiling");
     assert_eq!(over["cheaper_stage"]["number"], 1);
     assert_eq!(over["cheaper_stage"]["customers"], 120);
     // A total equal to a limit breaks it: the roadmap says "under".
-    let at_ceiling = plan_json(&["--customers", "120", "--mrr", "2412.45"]);
+    let at_ceiling = plan_json(&["--customers", "120", "--mrr", "2418.15"]);
     assert_eq!(at_ceiling["budget"]["share_of_mrr"], "20.0");
     assert_eq!(at_ceiling["budget"]["verdict"], "over_ceiling");
 }
@@ -119,8 +122,8 @@ fn zero_mrr_still_prices_every_line() {
     let plan = plan_json(&["--customers", "10", "--mrr", "0"]);
     assert_eq!(plan["budget"]["verdict"], "share_undefined");
     assert!(plan["budget"]["share_of_mrr"].is_null());
-    // 2 × $25 + $9 + 20 GB × $0.023 + $0.01 + $0.01 + $19.95.
-    assert_eq!(text(&plan["total"]), "79.43");
+    // 2 × $25 + $9 + 20 GB × $0.023 + 0.5 GB × $0.023 + $0.01 + $0.01 + $1 + $19.95.
+    assert_eq!(text(&plan["total"]), "80.44");
     assert!(plan["next_stage"]["mrr"].is_null());
 }
 

@@ -1,0 +1,269 @@
+//! The typed data every template sees, built from a plan.
+//!
+//! Sizes come from the plan's priced lines and nowhere else: a template writes
+//! `components.web.size` and `components.web.instances`, never its own numbers,
+//! so what is priced is what is created.
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::data::catalog::Unit;
+use crate::data::roadmap::{BackupStep, Roadmap};
+use crate::data::stage::{Count, Quantity};
+use crate::money::{Money, format_quantity, format_unit_price};
+use crate::plan::Plan;
+use crate::report::plan::range_text;
+
+/// Names the user chose for what is generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Naming {
+    /// The app's name: resource names, the Heroku app, tags.
+    pub app_name: String,
+    /// The AWS region.
+    pub region: String,
+    /// The app's domain, if given (else the generated variables ask for it).
+    pub domain: Option<String>,
+}
+
+/// Everything a template can read.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateContext {
+    app: AppContext,
+    stage: StageContext,
+    components: IndexMap<String, ComponentContext>,
+    cost: CostContext,
+    roadmap: RoadmapContext,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AppContext {
+    name: String,
+    region: String,
+    domain: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct StageContext {
+    number: u32,
+    name: String,
+    summary: String,
+    variant: String,
+    customers: String,
+    band: String,
+    next: Option<String>,
+}
+
+/// One component, sized by the plan.
+#[derive(Debug, Clone, Serialize)]
+struct ComponentContext {
+    name: String,
+    why: String,
+    /// Running instances, from its first line sized by count.
+    instances: Option<u32>,
+    /// The most instances its sizing rule allows (the auto-scaling maximum).
+    max_instances: Option<u32>,
+    /// The provider's value for its first SKU that has one (`m6i.large`).
+    size: Option<String>,
+    /// GB provisioned by its first GB-month usage line (disk, database storage).
+    storage_gb: Option<Decimal>,
+    /// The amount per instance of its `per_instance` line (disk per server).
+    per_instance: Option<Decimal>,
+    monthly: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct CostContext {
+    lines: Vec<CostLine>,
+    total: String,
+    share_of_mrr: String,
+    verdict: String,
+    usage: Vec<UsageAssumption>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct CostLine {
+    component: String,
+    sku: String,
+    quantity: String,
+    unit: String,
+    unit_price: String,
+    monthly: String,
+    usage_based: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct UsageAssumption {
+    metric: String,
+    per_customer: String,
+    unit: String,
+    why: String,
+}
+
+/// Alert thresholds in the units the templates write them in.
+#[derive(Debug, Clone, Serialize)]
+struct RoadmapContext {
+    uptime_percent: String,
+    max_downtime_minutes_per_month: u32,
+    full_backup_retention_days: u32,
+    archive_retention_days: u32,
+    backup_schedule: Vec<BackupStep>,
+    error_rate_percent: String,
+    response_time_seconds: String,
+    cpu_percent: String,
+    cpu_minutes: u32,
+    cpu_period_seconds: u32,
+    storage_used_percent: String,
+    storage_free_fraction: String,
+    failed_jobs: u32,
+    incident_response_template: String,
+    security_checklist: Vec<String>,
+}
+
+impl TemplateContext {
+    /// The context for `plan`, named by `naming`.
+    pub fn new(plan: &Plan<'_>, roadmap: &Roadmap, naming: &Naming) -> TemplateContext {
+        let stage = plan.selection.stage;
+        let mut components: IndexMap<String, ComponentContext> = IndexMap::new();
+        for line in &plan.estimate.lines {
+            let component = components
+                .entry(line.component.id.clone())
+                .or_insert_with(|| ComponentContext {
+                    name: line.component.name.clone(),
+                    why: line.component.why.clone(),
+                    instances: None,
+                    max_instances: None,
+                    size: None,
+                    storage_gb: None,
+                    per_instance: None,
+                    monthly: String::new(),
+                });
+            component.instances = component.instances.or(line.instances);
+            if component.size.is_none() {
+                component.size.clone_from(&line.sku.terraform_value);
+            }
+            if line.usage_based && line.sku.unit == Unit::GbMonth && component.storage_gb.is_none()
+            {
+                component.storage_gb = Some(line.provisioned.normalize());
+            }
+        }
+        for (id, component) in &mut components {
+            let lines = plan
+                .estimate
+                .lines
+                .iter()
+                .filter(|line| &line.component.id == id);
+            component.monthly = lines.map(|line| line.monthly).sum::<Money>().to_string();
+            let rules = plan
+                .selection
+                .variant
+                .components
+                .iter()
+                .filter(|candidate| &candidate.id == id)
+                .flat_map(|candidate| &candidate.lines)
+                .map(|line| &line.quantity);
+            for rule in rules {
+                match rule {
+                    Quantity::PerInstance(per) if component.per_instance.is_none() => {
+                        component.per_instance = Some(per.amount.normalize());
+                    }
+                    Quantity::Count(Count::Fixed(count)) if component.max_instances.is_none() => {
+                        component.max_instances = Some(*count);
+                    }
+                    Quantity::Count(Count::Scale(scale)) if component.max_instances.is_none() => {
+                        component.max_instances = Some(scale.max);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let usage = crate::cost::UsageProfile::new(stage, &plan.scenario.usage);
+        TemplateContext {
+            app: AppContext {
+                name: naming.app_name.clone(),
+                region: naming.region.clone(),
+                domain: naming.domain.clone(),
+            },
+            stage: StageContext {
+                number: stage.number,
+                name: stage.name.clone(),
+                summary: stage.summary.clone(),
+                variant: plan.selection.variant_name.to_owned(),
+                customers: range_text(&stage.customers),
+                band: format!(
+                    "{}–{}",
+                    Money::round(stage.band.low),
+                    Money::round(stage.band.high)
+                ),
+                next: plan.next.as_ref().map(|next| {
+                    format!(
+                        "at {} customers: stage {} ({}) on {}, about {} a month",
+                        next.customers,
+                        next.stage.number,
+                        next.stage.name,
+                        next.variant_name,
+                        next.total
+                    )
+                }),
+            },
+            components,
+            cost: CostContext {
+                lines: plan
+                    .estimate
+                    .lines
+                    .iter()
+                    .map(|line| CostLine {
+                        component: line.component.name.clone(),
+                        sku: line.sku.id.clone(),
+                        quantity: format_quantity(line.quantity),
+                        unit: line.sku.unit.name().to_owned(),
+                        unit_price: format_unit_price(line.sku.price),
+                        monthly: line.monthly.to_string(),
+                        usage_based: line.usage_based,
+                    })
+                    .collect(),
+                total: plan.estimate.total.to_string(),
+                share_of_mrr: plan.assessment.share.map_or_else(
+                    || "undefined (MRR is 0)".to_owned(),
+                    |share| share.to_string(),
+                ),
+                verdict: plan.assessment.verdict.label().to_owned(),
+                usage: stage
+                    .usage_per_customer
+                    .iter()
+                    .map(|(metric, default)| UsageAssumption {
+                        metric: metric.clone(),
+                        per_customer: format_quantity(usage.per_customer(metric)),
+                        unit: default.unit.clone(),
+                        why: default.why.clone(),
+                    })
+                    .collect(),
+            },
+            roadmap: RoadmapContext::new(roadmap),
+        }
+    }
+}
+
+impl RoadmapContext {
+    fn new(roadmap: &Roadmap) -> RoadmapContext {
+        let alerts = &roadmap.alerts;
+        let free = (Decimal::ONE_HUNDRED - alerts.storage_used_percent) / Decimal::ONE_HUNDRED;
+        RoadmapContext {
+            uptime_percent: roadmap.uptime.target_percent.normalize().to_string(),
+            max_downtime_minutes_per_month: roadmap.uptime.max_downtime_minutes_per_month,
+            full_backup_retention_days: roadmap.backups.full_backup_retention_days,
+            archive_retention_days: roadmap.backups.archive_retention_days,
+            backup_schedule: roadmap.backups.schedule.clone(),
+            error_rate_percent: alerts.error_rate_percent.normalize().to_string(),
+            response_time_seconds: alerts.response_time_seconds.normalize().to_string(),
+            cpu_percent: alerts.cpu_percent.normalize().to_string(),
+            cpu_minutes: alerts.cpu_minutes,
+            cpu_period_seconds: alerts.cpu_minutes * 60,
+            storage_used_percent: alerts.storage_used_percent.normalize().to_string(),
+            storage_free_fraction: free.normalize().to_string(),
+            failed_jobs: alerts.failed_jobs,
+            incident_response_template: roadmap.incident_response_template.clone(),
+            security_checklist: roadmap.security_checklist.clone(),
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Renders a stage variant's Terraform from Handlebars templates.
+//!
+//! One strict registry (a missing value is an error, not an empty string),
+//! HTML escaping off, every template and partial registered up front.
+//! Built-in templates are embedded ([`crate::data::embedded::TEMPLATES`]);
+//! `--templates DIR` replaces them file by file (`DIR/aws/network.tf.hbs`).
+//! A variant renders every template in the folder named after it
+//! (`templates/heroku/`); `templates/partials/` holds shared pieces.
+
+pub mod context;
+pub mod helpers;
+
+use std::fs;
+use std::path::Path;
+
+use handlebars::Handlebars;
+use indexmap::IndexMap;
+
+use crate::error::Error;
+use context::TemplateContext;
+
+const PARTIALS: &str = "partials/";
+const SUFFIX: &str = ".hbs";
+
+/// A template file: its path under `templates/` and its text.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// `aws/network.tf.hbs`.
+    pub path: String,
+    /// What messages call it.
+    pub label: String,
+    /// The template.
+    pub text: String,
+}
+
+/// A rendered file: its name in the output folder and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// `network.tf`.
+    pub name: String,
+    /// The contents, LF line endings, one final newline.
+    pub contents: String,
+}
+
+/// Built-in templates layered with a user folder.
+pub fn load_templates(
+    builtin: &[(&str, &str)],
+    override_dir: Option<&Path>,
+) -> Result<Vec<TemplateFile>, Error> {
+    let mut files: IndexMap<String, TemplateFile> = builtin
+        .iter()
+        .map(|(path, text)| {
+            let file = TemplateFile {
+                path: (*path).to_owned(),
+                label: format!("templates/{path}"),
+                text: (*text).to_owned(),
+            };
+            ((*path).to_owned(), file)
+        })
+        .collect();
+    if let Some(dir) = override_dir {
+        for path in template_paths(dir, dir)? {
+            let relative = path
+                .strip_prefix(dir)
+                .map(|relative| relative.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let text = fs::read_to_string(&path).map_err(|source| Error::NoInput {
+                flag: "--templates".to_owned(),
+                path: path.clone(),
+                reason: source.to_string(),
+            })?;
+            let label = path.display().to_string();
+            files.insert(
+                relative.clone(),
+                TemplateFile {
+                    path: relative,
+                    label,
+                    text,
+                },
+            );
+        }
+    }
+    files.sort_keys();
+    Ok(files.into_values().collect())
+}
+
+fn template_paths(root: &Path, dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+    let unreadable = |reason: String| Error::NoInput {
+        flag: "--templates".to_owned(),
+        path: root.to_owned(),
+        reason,
+    };
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|source| unreadable(source.to_string()))? {
+        let path = entry
+            .map_err(|source| unreadable(source.to_string()))?
+            .path();
+        if path.is_dir() {
+            paths.extend(template_paths(root, &path)?);
+        } else if path.to_string_lossy().ends_with(SUFFIX) {
+            paths.push(path);
+        }
+    }
+    Ok(paths)
+}
+
+/// The registry with every template and partial parsed.
+pub struct Renderer {
+    registry: Handlebars<'static>,
+    templates: Vec<TemplateFile>,
+}
+
+impl Renderer {
+    /// Parses every template; a syntax error names the file.
+    pub fn new(templates: Vec<TemplateFile>) -> Result<Renderer, Error> {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut registry);
+        for template in &templates {
+            let parsed = match template.path.strip_prefix(PARTIALS) {
+                Some(partial) => {
+                    let name = partial.trim_end_matches(SUFFIX);
+                    registry.register_partial(name, &template.text)
+                }
+                None => registry.register_template_string(&template.path, &template.text),
+            };
+            parsed.map_err(|error| {
+                Error::data(
+                    &template.label,
+                    "",
+                    format!("not a valid template: {error}"),
+                )
+            })?;
+        }
+        Ok(Renderer {
+            registry,
+            templates,
+        })
+    }
+
+    /// Renders every template of `variant`'s folder, in name order. A template
+    /// that renders to nothing but whitespace writes no file (a stage-2-only
+    /// file in stage 1).
+    pub fn render_variant(
+        &self,
+        variant: &str,
+        context: &TemplateContext,
+    ) -> Result<Vec<RenderedFile>, Error> {
+        let prefix = format!("{variant}/");
+        let mut rendered = Vec::new();
+        for template in self
+            .templates
+            .iter()
+            .filter(|template| template.path.starts_with(&prefix))
+        {
+            let text = self
+                .registry
+                .render(&template.path, context)
+                .map_err(|error| {
+                    Error::data(&template.label, "", format!("cannot render: {error}"))
+                })?;
+            let contents = normalize(&text);
+            if contents.trim().is_empty() {
+                continue;
+            }
+            let name = template.path[prefix.len()..]
+                .trim_end_matches(SUFFIX)
+                .to_owned();
+            rendered.push(RenderedFile { name, contents });
+        }
+        if rendered.is_empty() {
+            return Err(Error::data(
+                "templates",
+                variant,
+                format!(
+                    "no templates for the \"{variant}\" variant; add templates/{variant}/*.hbs"
+                ),
+            ));
+        }
+        Ok(rendered)
+    }
+}
+
+/// LF line endings, no trailing spaces, no runs of blank lines, one final newline.
+fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.replace("\r\n", "\n").lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_normalized() {
+        assert_eq!(
+            normalize("\n\na = 1  \r\n\n\n\nb = 2\n\n"),
+            "a = 1\n\nb = 2\n"
+        );
+    }
+}

@@ -1,0 +1,857 @@
+//! `infraplan generate`: every stage variant's Terraform is formatted, valid
+//! against its providers' schemas (and `terraform validate` where the provider
+//! is installed), clean under checkov, creates exactly what the plan priced,
+//! and is the same bytes for the same input.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use hcl::Expression;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::support::{infraplan, infraplan_ok, scratch_dir, snapshot_settings};
+use crate::terraform::{
+    checkov, parse_dir, resources, run_checkov, run_terraform, schema_problems, terraform,
+};
+
+/// One scenario per stage and platform variant.
+const VARIANTS: [(&str, [&str; 6]); 5] = [
+    (
+        "stage1-heroku",
+        ["--customers", "30", "--mrr", "3000", "--paas", "heroku"],
+    ),
+    (
+        "stage1-render",
+        ["--customers", "30", "--mrr", "3000", "--paas", "render"],
+    ),
+    (
+        "stage2-heroku",
+        ["--customers", "120", "--mrr", "18000", "--paas", "heroku"],
+    ),
+    (
+        "stage2-render",
+        ["--customers", "120", "--mrr", "18000", "--paas", "render"],
+    ),
+    (
+        "stage3-aws",
+        ["--customers", "450", "--mrr", "90000", "--paas", "heroku"],
+    ),
+];
+
+const NAMING: [&str; 4] = ["--name", "acme-saas", "--domain", "example.com"];
+
+/// Generates `variant` into a fresh folder and returns it.
+fn generate(variant: &str, scenario: &[&str]) -> PathBuf {
+    let out = scratch_dir(&format!("generate-{variant}")).join("infra");
+    let out_text = out.to_string_lossy().into_owned();
+    let mut args = vec!["generate", "--out", out_text.as_str()];
+    args.extend_from_slice(scenario);
+    args.extend_from_slice(&NAMING);
+    infraplan_ok(&args);
+    out
+}
+
+/// Every variant, generated once per test run and shared read-only.
+fn generated() -> Vec<(&'static str, [&'static str; 6], PathBuf)> {
+    static GENERATED: OnceLock<Vec<(&'static str, [&'static str; 6], PathBuf)>> = OnceLock::new();
+    GENERATED
+        .get_or_init(|| {
+            VARIANTS
+                .iter()
+                .map(|(name, scenario)| (*name, *scenario, generate(name, scenario)))
+                .collect()
+        })
+        .clone()
+}
+
+fn plan_json(scenario: &[&str]) -> Value {
+    let mut args = vec!["plan", "--format", "json"];
+    args.extend_from_slice(scenario);
+    serde_json::from_str(&infraplan_ok(&args)).unwrap()
+}
+
+#[test]
+fn every_variant_passes_the_schema_check() {
+    for (name, _, dir) in generated() {
+        let problems = schema_problems(&dir);
+        assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
+    }
+}
+
+#[test]
+fn every_variant_is_terraform_fmt_clean() {
+    let Some(terraform) = terraform() else { return };
+    for (name, _, dir) in generated() {
+        let (ok, output) =
+            run_terraform(&terraform, &dir, &["fmt", "-check", "-diff", "-recursive"]);
+        assert!(ok, "{name} is not formatted:\n{output}");
+    }
+}
+
+#[test]
+fn stage_three_passes_terraform_validate() {
+    let Some(terraform) = terraform() else { return };
+    let (_, _, dir) = generated().pop().unwrap();
+    let (ok, output) = run_terraform(
+        &terraform,
+        &dir,
+        &["init", "-backend=false", "-input=false", "-no-color"],
+    );
+    assert!(ok, "terraform init failed:\n{output}");
+    let (ok, output) = run_terraform(&terraform, &dir, &["validate", "-json", "-no-color"]);
+    let report: Value = serde_json::from_str(&output).unwrap_or(Value::Null);
+    assert!(
+        ok && report["valid"] == true,
+        "terraform validate failed:\n{output}"
+    );
+    assert_eq!(
+        report["warning_count"], 0,
+        "terraform validate warned:\n{output}"
+    );
+}
+
+#[test]
+fn every_variant_has_no_failed_checkov_check() {
+    let Some(checkov) = checkov() else { return };
+    for (name, _, dir) in generated() {
+        let (summary, failed) = run_checkov(&checkov, &dir);
+        assert!(
+            failed.is_empty(),
+            "{name}: checkov failed:\n{}",
+            failed.join("\n")
+        );
+        assert_eq!(summary["failed"], 0, "{name}: {summary}");
+        assert_eq!(summary["parsing_errors"], 0, "{name}: {summary}");
+    }
+}
+
+#[test]
+fn generated_files_snapshots() {
+    for (name, _, dir) in generated() {
+        let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.is_file())
+            .collect();
+        files.sort();
+        let mut all = String::new();
+        for file in files {
+            let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
+            all.push_str(&format!(
+                "==== {file_name} ====\n{}",
+                fs::read_to_string(&file).unwrap()
+            ));
+        }
+        snapshot_settings().bind(|| insta::assert_snapshot!(format!("generate__{name}"), all));
+    }
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let (_, scenario, first) = generated().pop().unwrap();
+    let again = scratch_dir("generate-again").join("infra");
+    let again_text = again.to_string_lossy().into_owned();
+    let mut args = vec!["generate", "--out", again_text.as_str()];
+    args.extend_from_slice(&scenario);
+    args.extend_from_slice(&NAMING);
+    infraplan_ok(&args);
+    for entry in fs::read_dir(&first).unwrap() {
+        let path = entry.unwrap().path();
+        let twin = again.join(path.file_name().unwrap());
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            fs::read(&twin).unwrap(),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+/// The default of `variable "name"` in `variables.tf`, as text.
+fn variable_default(dir: &Path, name: &str) -> Option<String> {
+    let files = parse_dir(dir);
+    let body = files.get("variables.tf")?;
+    let block = body.blocks().find(|block| {
+        block.identifier() == "variable"
+            && block.labels().first().map(|label| label.as_str()) == Some(name)
+    })?;
+    let default = block
+        .body()
+        .attributes()
+        .find(|attribute| attribute.key() == "default")?;
+    Some(match default.expr() {
+        Expression::String(text) => text.clone(),
+        Expression::Number(number) => number.to_string(),
+        other => format!("{other:?}"),
+    })
+}
+
+/// Lines of the plan by component id.
+fn priced(plan: &Value) -> BTreeMap<String, Vec<Value>> {
+    let mut by_component: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for line in plan["lines"].as_array().unwrap() {
+        by_component
+            .entry(line["component"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(line.clone());
+    }
+    by_component
+}
+
+/// How many instances of `type_name` the folder creates: one per block, or
+/// its `count` when that is a number or a `local` holding a number.
+fn count_of(dir: &Path, type_name: &str) -> usize {
+    let locals: BTreeMap<String, Expression> = parse_dir(dir)
+        .values()
+        .flat_map(|body| body.blocks().filter(|block| block.identifier() == "locals"))
+        .flat_map(|block| block.body().attributes())
+        .map(|attribute| (attribute.key().to_owned(), attribute.expr().clone()))
+        .collect();
+    let number = |expr: &Expression| match expr {
+        Expression::Number(number) => number.as_u64().map(|count| usize::try_from(count).unwrap()),
+        _ => None,
+    };
+    resources(dir)
+        .iter()
+        .filter(|resource| resource.kind == "resource" && resource.type_name == type_name)
+        .map(|resource| {
+            let Some(count) = resource
+                .body
+                .attributes()
+                .find(|attribute| attribute.key() == "count")
+            else {
+                return 1;
+            };
+            let expr = count.expr();
+            number(expr)
+                .or_else(|| {
+                    let Expression::Traversal(traversal) = expr else {
+                        return None;
+                    };
+                    let hcl::Expression::Variable(root) = &traversal.expr else {
+                        return None;
+                    };
+                    let [hcl::TraversalOperator::GetAttr(name)] = traversal.operators.as_slice()
+                    else {
+                        return None;
+                    };
+                    (root.as_str() == "local")
+                        .then(|| locals.get(name.as_str()))
+                        .flatten()
+                        .and_then(number)
+                })
+                .unwrap_or_else(|| panic!("cannot count {type_name}.{}: {expr:?}", resource.name))
+        })
+        .sum()
+}
+
+/// The catalog's Terraform value for the SKU a line priced.
+fn terraform_value(line: &Value, catalog: &Value) -> String {
+    let sku = line["sku"].as_str().unwrap();
+    catalog["skus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["id"] == sku)
+        .and_then(|entry| entry["terraform_value"].as_str())
+        .unwrap_or_else(|| panic!("{sku} has no terraform_value"))
+        .to_owned()
+}
+
+/// Which resource creates each priced component (components that are only a
+/// charge, like Render's workspace plan or data transfer, have none), and the
+/// variable that carries its size or count from the plan.
+struct Expectation {
+    component: &'static str,
+    resource: &'static str,
+    size_variable: Option<&'static str>,
+    count_variable: Option<&'static str>,
+}
+
+const fn expect(
+    component: &'static str,
+    resource: &'static str,
+    size_variable: Option<&'static str>,
+    count_variable: Option<&'static str>,
+) -> Expectation {
+    Expectation {
+        component,
+        resource,
+        size_variable,
+        count_variable,
+    }
+}
+
+const HEROKU: &[Expectation] = &[
+    expect(
+        "web",
+        "heroku_formation.web",
+        Some("web_dyno_size"),
+        Some("web_dyno_count"),
+    ),
+    expect(
+        "worker",
+        "heroku_formation.worker",
+        Some("worker_dyno_size"),
+        Some("worker_dyno_count"),
+    ),
+    expect(
+        "database",
+        "heroku_addon.database",
+        Some("database_plan"),
+        None,
+    ),
+    expect(
+        "database_replica",
+        "heroku_addon.database_replica",
+        Some("database_replica_plan"),
+        None,
+    ),
+    expect("cache", "heroku_addon.cache", Some("cache_plan"), None),
+    expect(
+        "cdn",
+        "cloudflare_zone_subscription.this",
+        Some("cloudflare_plan"),
+        None,
+    ),
+    expect("file_storage", "aws_s3_bucket.uploads", None, None),
+    expect("email", "sendgrid_api_key.app", None, None),
+];
+
+const RENDER: &[Expectation] = &[
+    expect(
+        "web",
+        "render_web_service.this",
+        Some("web_plan"),
+        Some("web_instances"),
+    ),
+    expect(
+        "worker",
+        "render_background_worker.worker",
+        Some("worker_plan"),
+        Some("worker_instances"),
+    ),
+    expect(
+        "database",
+        "render_postgres.this",
+        Some("database_plan"),
+        None,
+    ),
+    expect("cache", "render_keyvalue.cache", Some("cache_plan"), None),
+    expect(
+        "cdn",
+        "cloudflare_zone_subscription.this",
+        Some("cloudflare_plan"),
+        None,
+    ),
+    expect("file_storage", "aws_s3_bucket.uploads", None, None),
+    expect("email", "sendgrid_api_key.app", None, None),
+];
+
+/// Every resource type the templates write: the component that prices what it
+/// costs, or `None` for types that cost nothing themselves. A type missing
+/// here fails the test, so a new costly resource cannot slip in unpriced.
+const RESOURCE_COSTS: &[(&str, Option<&str>)] = &[
+    ("aws_autoscaling_group", Some("web")),
+    ("aws_lb", Some("load_balancer")),
+    ("aws_nat_gateway", Some("network")),
+    ("aws_eip", Some("network")),
+    ("aws_flow_log", Some("network")),
+    ("aws_db_instance", Some("database")),
+    ("aws_backup_plan", Some("database")),
+    ("aws_elasticache_replication_group", Some("cache")),
+    ("aws_s3_bucket", Some("file_storage")),
+    ("aws_cloudfront_distribution", Some("cdn")),
+    ("aws_wafv2_web_acl", Some("firewall")),
+    (
+        "aws_wafv2_web_acl_logging_configuration",
+        Some("monitoring"),
+    ),
+    ("aws_sqs_queue", Some("queue")),
+    ("aws_lambda_function", Some("functions")),
+    ("aws_sns_topic", Some("alerts")),
+    ("aws_cloudwatch_metric_alarm", Some("monitoring")),
+    ("aws_cloudwatch_log_group", Some("monitoring")),
+    ("aws_autoscaling_policy", Some("monitoring")),
+    ("aws_sesv2_email_identity", Some("email")),
+    ("heroku_formation", Some("web")),
+    ("heroku_addon", Some("database")),
+    ("render_web_service", Some("web")),
+    ("render_background_worker", Some("worker")),
+    ("render_postgres", Some("database")),
+    ("render_keyvalue", Some("cache")),
+    ("cloudflare_zone_subscription", Some("cdn")),
+    ("sendgrid_api_key", Some("email")),
+    ("aws_acm_certificate", None),
+    ("aws_acm_certificate_validation", None),
+    ("aws_autoscaling_attachment", None),
+    ("aws_backup_selection", None),
+    ("aws_backup_vault", None),
+    ("aws_cloudfront_origin_access_control", None),
+    ("aws_db_parameter_group", None),
+    ("aws_db_subnet_group", None),
+    ("aws_default_security_group", None),
+    ("aws_elasticache_subnet_group", None),
+    ("aws_elasticache_user", None),
+    ("aws_elasticache_user_group", None),
+    ("aws_iam_access_key", None),
+    ("aws_iam_group", None),
+    ("aws_iam_group_policy", None),
+    ("aws_iam_instance_profile", None),
+    ("aws_iam_role", None),
+    ("aws_iam_role_policy", None),
+    ("aws_iam_role_policy_attachment", None),
+    ("aws_iam_service_linked_role", None),
+    ("aws_iam_user", None),
+    ("aws_iam_user_group_membership", None),
+    ("aws_internet_gateway", None),
+    ("aws_kms_alias", None),
+    ("aws_kms_key", Some("encryption_or_file_storage")),
+    ("aws_lambda_event_source_mapping", None),
+    ("aws_launch_template", None),
+    ("aws_lb_listener", None),
+    ("aws_lb_target_group", None),
+    ("aws_route", None),
+    ("aws_route_table", None),
+    ("aws_route_table_association", None),
+    ("aws_s3_bucket_lifecycle_configuration", None),
+    ("aws_s3_bucket_logging", None),
+    ("aws_s3_bucket_ownership_controls", None),
+    ("aws_s3_bucket_policy", None),
+    ("aws_s3_bucket_public_access_block", None),
+    ("aws_s3_bucket_server_side_encryption_configuration", None),
+    ("aws_s3_bucket_versioning", None),
+    ("aws_security_group", None),
+    ("aws_sesv2_configuration_set", None),
+    ("aws_sns_topic_subscription", None),
+    ("aws_subnet", None),
+    ("aws_vpc", None),
+    ("aws_vpc_security_group_egress_rule", None),
+    ("aws_vpc_security_group_ingress_rule", None),
+    ("aws_wafv2_web_acl_association", None),
+    ("cloudflare_dns_record", None),
+    ("cloudflare_ruleset", None),
+    ("cloudflare_zone", None),
+    ("cloudflare_zone_setting", None),
+    ("heroku_app", None),
+    ("heroku_app_feature", None),
+    ("heroku_domain", None),
+    ("render_env_group", None),
+    ("render_env_group_link", None),
+    ("sendgrid_sender_authentication", None),
+];
+
+#[test]
+fn every_resource_that_costs_money_is_priced() {
+    for (name, scenario, dir) in generated() {
+        let plan = plan_json(&scenario);
+        let priced = priced(&plan);
+        let is_priced = |component: &str| match component {
+            // KMS keys are priced with the uploads bucket on a PaaS, on their own on AWS.
+            "encryption_or_file_storage" => {
+                priced.contains_key("encryption") || priced.contains_key("file_storage")
+            }
+            other => priced.contains_key(other),
+        };
+        for resource in resources(&dir)
+            .iter()
+            .filter(|resource| resource.kind == "resource")
+        {
+            let cost = RESOURCE_COSTS
+                .iter()
+                .find(|(type_name, _)| *type_name == resource.type_name)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{name}: {} is not classified; add it to RESOURCE_COSTS with the component that prices it",
+                        resource.type_name
+                    )
+                });
+            if let (type_name, Some(component)) = cost {
+                assert!(
+                    is_priced(component),
+                    "{name}: {type_name} costs money but {component} is not priced"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn what_is_priced_is_what_is_written() {
+    let catalog: Value =
+        serde_json::from_str(&infraplan_ok(&["prices", "--format", "json"])).unwrap();
+    for (name, scenario, dir) in generated() {
+        let plan = plan_json(&scenario);
+        let priced = priced(&plan);
+        let written: Vec<String> = resources(&dir)
+            .iter()
+            .filter(|resource| resource.kind == "resource")
+            .map(|resource| format!("{}.{}", resource.type_name, resource.name))
+            .collect();
+        let expectations = match plan["stage"]["variant"].as_str().unwrap() {
+            "heroku" => HEROKU,
+            "render" => RENDER,
+            _ => {
+                check_aws(name, &dir, &priced, &catalog);
+                continue;
+            }
+        };
+        for expectation in expectations {
+            let lines = priced.get(expectation.component);
+            assert_eq!(
+                lines.is_some(),
+                written
+                    .iter()
+                    .any(|address| address == expectation.resource),
+                "{name}: {} is {} but {} is {}",
+                expectation.component,
+                if lines.is_some() {
+                    "priced"
+                } else {
+                    "not priced"
+                },
+                expectation.resource,
+                if lines.is_some() {
+                    "not written"
+                } else {
+                    "written"
+                }
+            );
+            let Some(lines) = lines else { continue };
+            if let Some(variable) = expectation.size_variable {
+                assert_eq!(
+                    variable_default(&dir, variable).as_deref(),
+                    Some(terraform_value(&lines[0], &catalog).as_str()),
+                    "{name}: {variable}"
+                );
+            }
+            if let Some(variable) = expectation.count_variable {
+                assert_eq!(
+                    variable_default(&dir, variable),
+                    Some(lines[0]["instances"].to_string()),
+                    "{name}: {variable}"
+                );
+            }
+        }
+        check_paas_storage(name, &dir, &priced);
+    }
+}
+
+/// Render bills Postgres storage and KMS keys by quantity; both must match.
+fn check_paas_storage(name: &str, dir: &Path, priced: &BTreeMap<String, Vec<Value>>) {
+    let kms_keys = priced["file_storage"]
+        .iter()
+        .find(|line| line["sku"] == "aws.kms.key")
+        .map(|line| line["quantity"].as_str().unwrap().to_owned());
+    assert_eq!(
+        Some(count_of(dir, "aws_kms_key").to_string()),
+        kms_keys,
+        "{name}: KMS keys"
+    );
+    assert_eq!(
+        count_of(dir, "aws_s3_bucket"),
+        2,
+        "{name}: uploads and access-log buckets"
+    );
+    if let Some(storage) = priced.get("database").and_then(|lines| {
+        lines
+            .iter()
+            .find(|line| line["sku"] == "render.postgres.storage")
+    }) {
+        assert_eq!(
+            variable_default(dir, "database_disk_gb").as_deref(),
+            storage["provisioned"].as_str(),
+            "{name}: Render Postgres disk"
+        );
+    }
+}
+
+#[test]
+fn refusals_write_nothing() {
+    let dir = scratch_dir("generate-refusals");
+    let occupied = dir.join("occupied");
+    fs::create_dir(&occupied).unwrap();
+    fs::write(occupied.join("main.tf"), "# mine\n").unwrap();
+    let a_file = dir.join("a-file");
+    fs::write(&a_file, "").unwrap();
+    let base = ["--customers", "30", "--mrr", "3000"];
+    let cases: Vec<(&str, Vec<String>, i32)> = vec![
+        (
+            "existing non-empty folder",
+            vec!["--out".into(), occupied.to_string_lossy().into()],
+            73,
+        ),
+        (
+            "folder under a file",
+            vec![
+                "--out".into(),
+                a_file.join("infra").to_string_lossy().into(),
+            ],
+            73,
+        ),
+        (
+            "bad domain",
+            vec![
+                "--out".into(),
+                dir.join("d").to_string_lossy().into(),
+                "--domain".into(),
+                "not a domain".into(),
+            ],
+            2,
+        ),
+        (
+            "bad app name",
+            vec![
+                "--out".into(),
+                dir.join("n").to_string_lossy().into(),
+                "--name".into(),
+                "My_App".into(),
+            ],
+            2,
+        ),
+        (
+            "unpriced region",
+            vec![
+                "--out".into(),
+                dir.join("r").to_string_lossy().into(),
+                "--region".into(),
+                "eu-west-1".into(),
+            ],
+            2,
+        ),
+    ];
+    let mut report = String::new();
+    for (case, extra, code) in cases {
+        let mut args: Vec<String> = vec!["generate".into()];
+        args.extend(base.iter().map(|arg| (*arg).to_owned()));
+        args.extend(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = infraplan(&args);
+        assert_eq!(run.code, code, "{case}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{case}: {}", run.stderr);
+        report.push_str(&format!(
+            "{case} (exit {code}):\n  {}",
+            run.stderr
+                .replace(&dir.to_string_lossy().into_owned(), "[DIR]")
+        ));
+    }
+    let left: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut left = left;
+    left.sort();
+    assert_eq!(left, ["a-file", "occupied"], "nothing else was written");
+    assert_eq!(
+        fs::read_to_string(occupied.join("main.tf")).unwrap(),
+        "# mine\n"
+    );
+    snapshot_settings().bind(|| insta::assert_snapshot!("errors__generate", report));
+}
+
+/// What the first line of `component` pricing `sku` provisions (before any
+/// free allowance).
+fn quantity(priced: &BTreeMap<String, Vec<Value>>, component: &str, sku: &str) -> Decimal {
+    let line = priced[component]
+        .iter()
+        .find(|line| line["sku"].as_str().unwrap().starts_with(sku))
+        .unwrap_or_else(|| panic!("{component} prices no {sku}"));
+    Decimal::from_str(line["provisioned"].as_str().unwrap()).unwrap()
+}
+
+/// Stage 3: sizes through variables, counts through resources.
+fn check_aws(name: &str, dir: &Path, priced: &BTreeMap<String, Vec<Value>>, catalog: &Value) {
+    let variable = |variable: &str| variable_default(dir, variable).unwrap_or_default();
+    let first = |component: &str| priced[component][0].clone();
+    let web = first("web");
+    let servers = Decimal::from(web["instances"].as_u64().unwrap());
+    assert_eq!(
+        variable("instance_type"),
+        terraform_value(&web, catalog),
+        "{name}: instance type"
+    );
+    assert_eq!(
+        variable("asg_min_size"),
+        servers.to_string(),
+        "{name}: ASG minimum"
+    );
+    assert_eq!(
+        variable("asg_desired_capacity"),
+        servers.to_string(),
+        "{name}: ASG desired"
+    );
+    let disk_per_server = quantity(priced, "web", "aws.ebs") / servers;
+    assert_eq!(
+        variable("root_volume_size_gb"),
+        disk_per_server.normalize().to_string(),
+        "{name}: root volume"
+    );
+    assert_eq!(
+        variable("db_instance_class"),
+        terraform_value(&first("database"), catalog),
+        "{name}"
+    );
+    assert_eq!(
+        variable("db_allocated_storage_gb"),
+        quantity(priced, "database", "aws.rds.gp3-storage").to_string(),
+        "{name}: RDS storage"
+    );
+    assert_eq!(
+        variable("db_replica_instance_class"),
+        terraform_value(&first("database_replica"), catalog),
+        "{name}: replica class"
+    );
+    let cache = first("cache");
+    assert_eq!(
+        variable("redis_node_type"),
+        terraform_value(&cache, catalog),
+        "{name}: node type"
+    );
+    assert_eq!(
+        variable("redis_num_nodes"),
+        cache["instances"].to_string(),
+        "{name}: Redis nodes"
+    );
+
+    let count = |type_name: &str| Decimal::from(count_of(dir, type_name));
+    let hourly = |component: &str, sku: &str| quantity(priced, component, sku) / Decimal::from(730);
+    assert_eq!(
+        count("aws_nat_gateway"),
+        hourly("network", "aws.vpc.nat-gateway-hour"),
+        "{name}: NAT"
+    );
+    // Public addresses: one per NAT gateway's Elastic IP and one per ALB subnet.
+    let alb_subnets = Decimal::from(2);
+    assert_eq!(
+        count("aws_eip") + alb_subnets,
+        hourly("network", "aws.vpc.public-ipv4"),
+        "{name}: IPv4"
+    );
+    assert_eq!(
+        count("aws_lb"),
+        hourly("load_balancer", "aws.elb.alb-hour"),
+        "{name}: ALB"
+    );
+    assert_eq!(
+        count("aws_kms_key"),
+        quantity(priced, "encryption", "aws.kms.key"),
+        "{name}: KMS"
+    );
+    assert_eq!(
+        count("aws_wafv2_web_acl"),
+        quantity(priced, "firewall", "aws.wafv2.web-acl"),
+        "{name}"
+    );
+    let waf_rules: usize = resources(dir)
+        .iter()
+        .filter(|resource| resource.type_name == "aws_wafv2_web_acl")
+        .map(|resource| {
+            resource
+                .body
+                .blocks()
+                .filter(|block| block.identifier() == "rule")
+                .count()
+        })
+        .sum();
+    assert_eq!(
+        Decimal::from(waf_rules),
+        quantity(priced, "firewall", "aws.wafv2.rule"),
+        "{name}: WAF rules"
+    );
+    // Target tracking makes two alarms of its own (high and low).
+    let alarms =
+        count("aws_cloudwatch_metric_alarm") + Decimal::TWO * count("aws_autoscaling_policy");
+    assert_eq!(
+        alarms,
+        quantity(priced, "monitoring", "aws.cloudwatch.alarm"),
+        "{name}: alarms"
+    );
+    for (type_name, expected) in [
+        ("aws_db_instance", 2),
+        ("aws_elasticache_replication_group", 1),
+        ("aws_s3_bucket", 2),
+        ("aws_cloudfront_distribution", 1),
+        ("aws_lambda_function", 1),
+        ("aws_sqs_queue", 2),
+        ("aws_sns_topic", 1),
+        ("aws_sesv2_email_identity", 1),
+        // The one priced secret is the master password RDS manages itself.
+        ("aws_secretsmanager_secret", 0),
+    ] {
+        assert_eq!(
+            count(type_name),
+            Decimal::from(expected),
+            "{name}: {type_name}"
+        );
+    }
+    assert_eq!(
+        quantity(priced, "database", "aws.secretsmanager.secret"),
+        Decimal::ONE,
+        "{name}"
+    );
+}
+
+#[test]
+fn the_schema_check_catches_mistakes() {
+    let dir = scratch_dir("schema-mistakes");
+    fs::write(
+        dir.join("main.tf"),
+        r#"
+resource "heroku_formation" "web" {
+  app_id   = "x"
+  type     = "web"
+  quantity = 2
+  sizes    = "standard-1X"
+}
+
+resource "heroku_domain" "app" {
+  app_id   = "x"
+  hostname = "app.example.com"
+  cname    = "set by Heroku"
+}
+
+resource "render_web_service" "this" {
+  name   = "x"
+  plan   = "starter"
+  region = "virginia"
+
+  runtime_source = {
+    native_runtime = {
+      repo_url = "https://example.com/repo"
+      branch   = "main"
+      runtime  = "node"
+      build    = "npm ci"
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "uploads" {
+  bucket = "x"
+}
+
+resource "aws_nonsense" "this" {}
+"#,
+    )
+    .unwrap();
+    let problems = schema_problems(&dir);
+    let expected = [
+        "main.tf: resource heroku_formation.web: unknown argument \"sizes\"",
+        "main.tf: resource heroku_formation.web: required argument \"size\" is missing",
+        "main.tf: resource heroku_domain.app: \"cname\" is read-only",
+        "main.tf: resource render_web_service.this.runtime_source.native_runtime: unknown key \"build\"",
+        "main.tf: resource render_web_service.this.runtime_source.native_runtime: required key \"build_command\" is missing",
+        "main.tf: resource aws_s3_bucket_versioning.uploads: required block \"versioning_configuration\" is missing",
+        "main.tf: resource aws_nonsense.this: unknown type (not in tests/schemas/aws.json)",
+    ];
+    for problem in expected {
+        assert!(
+            problems.iter().any(|found| found == problem),
+            "missed: {problem}\nfound: {problems:#?}"
+        );
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+}

@@ -44,7 +44,7 @@ pub enum Command {
     Stages(FormatArgs),
     /// List the price catalog with each price's public source and date
     Prices(FormatArgs),
-    /// Write the planned stage's Terraform into a new folder
+    /// Write the planned stage's Terraform into a folder, keeping your edits on regeneration
     Generate(GenerateArgs),
 }
 
@@ -54,7 +54,7 @@ pub struct GenerateArgs {
     /// The scenario.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Folder to write; it must not exist or be empty
+    /// Folder to write: new, empty, or written by infraplan before (your edits are kept)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// App name for resource names: 3–28 lowercase letters, digits and hyphens
@@ -69,6 +69,18 @@ pub struct GenerateArgs {
     /// Folder of templates; each replaces the built-in template at the same path
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Accept a non-empty folder infraplan did not write; its files are kept as yours
+    #[arg(long)]
+    pub force: bool,
+    /// Write nothing; exit 1 with a unified diff if the folder differs from what would be written
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Write nothing; list what would happen to each file
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `infraplan plan`.

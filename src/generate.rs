@@ -1,13 +1,161 @@
 //! `infraplan generate`: the plan's Terraform, rendered and written.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::data::SCHEMA_VERSION;
 use crate::data::roadmap::Roadmap;
 use crate::error::Error;
+use crate::merge::unified_diff;
 use crate::plan::Plan;
+use crate::reconcile::{Change, Refusal, SIDECAR_SUFFIX, reconcile};
 use crate::render::context::{Naming, TemplateContext};
 use crate::render::{RenderedFile, Renderer};
+use crate::write::{self, Manifest, ManifestFile, ManifestScenario, RECORDS_DIR, sha256};
+
+/// What `generate` does with the folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the changes.
+    Write,
+    /// Report the changes, write nothing.
+    DryRun,
+    /// Report the changes and a diff, write nothing; differences fail the run.
+    Check,
+}
+
+/// What `generate` did, or would do, to the folder.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file's fate, in render order then no-longer-generated files.
+    pub changes: Vec<Change>,
+    /// Whether the folder differs from what infraplan would leave in it.
+    pub differs: bool,
+    /// For `--check`: a unified diff of every difference.
+    pub diff: String,
+}
+
+/// Reconciles `rendered` with what is in `out` and, in [`Mode::Write`],
+/// writes the result all or nothing.
+pub fn regenerate(
+    out: &Path,
+    rendered: &[RenderedFile],
+    plan: &Plan<'_>,
+    naming: &Naming,
+    force: bool,
+    mode: Mode,
+) -> Result<Generated, Error> {
+    if mode == Mode::Write {
+        write::recover(out).map_err(|source| Error::CannotCreate {
+            flag: "--out".to_owned(),
+            path: out.to_owned(),
+            reason: format!("cannot clear what an interrupted run left beside it: {source}"),
+        })?;
+    }
+    let prepared = prepare(out, rendered, plan, naming, force)?;
+    let diff = match mode {
+        Mode::Check => check_diff(&prepared.existing_files, &prepared.changes),
+        Mode::Write | Mode::DryRun => String::new(),
+    };
+    if mode == Mode::Write && prepared.differs {
+        write::apply(out, &prepared.changes, &prepared.manifest)?;
+    }
+    Ok(Generated {
+        changes: prepared.changes,
+        differs: prepared.differs,
+        diff,
+    })
+}
+
+/// Everything a regeneration will write, decided but not yet written.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Every file's fate.
+    pub changes: Vec<Change>,
+    /// The manifest to record.
+    pub manifest: Manifest,
+    /// Whether anything on disk would change.
+    pub differs: bool,
+    existing_files: std::collections::BTreeMap<String, String>,
+}
+
+/// Reads `out` and decides every file's fate.
+pub fn prepare(
+    out: &Path,
+    rendered: &[RenderedFile],
+    plan: &Plan<'_>,
+    naming: &Naming,
+    force: bool,
+) -> Result<Prepared, Error> {
+    let names: Vec<&str> = rendered.iter().map(|file| file.name.as_str()).collect();
+    let (existing, old_manifest) = write::read_existing(out, &names)?;
+    let changes = reconcile(&existing, rendered, force).map_err(|Refusal::Foreign| Error::CannotCreate {
+        flag: "--out".to_owned(),
+        path: out.to_owned(),
+        reason: format!(
+            "is not empty and has no {RECORDS_DIR}/manifest.json, so infraplan did not write it; give an empty folder, or --force to keep its files as yours"
+        ),
+    })?;
+    let manifest = manifest_for(plan, naming, &changes);
+    let differs = old_manifest.as_ref() != Some(&manifest)
+        || changes.iter().any(|change| change.outcome.writes());
+    Ok(Prepared {
+        changes,
+        manifest,
+        differs,
+        existing_files: existing.files,
+    })
+}
+
+/// The manifest recording `changes`' bases and the scenario.
+fn manifest_for(plan: &Plan<'_>, naming: &Naming, changes: &[Change]) -> Manifest {
+    let scenario = &plan.scenario;
+    let mut files: Vec<ManifestFile> = changes
+        .iter()
+        .filter_map(|change| {
+            change.base.as_ref().map(|base| ManifestFile {
+                path: change.path.clone(),
+                sha256: sha256(base),
+            })
+        })
+        .collect();
+    files.sort_by(|left, right| left.path.cmp(&right.path));
+    Manifest {
+        schema_version: SCHEMA_VERSION,
+        infraplan_version: env!("CARGO_PKG_VERSION").to_owned(),
+        stage: plan.selection.stage.number,
+        variant: plan.selection.variant_name.to_owned(),
+        scenario: ManifestScenario {
+            customers: scenario.customers,
+            mrr: scenario.mrr.normalize().to_string(),
+            platform: scenario.platform.clone(),
+            forced_stage: scenario.forced_stage,
+            name: naming.app_name.clone(),
+            region: naming.region.clone(),
+            domain: naming.domain.clone(),
+        },
+        files,
+    }
+}
+
+/// What would change on disk: new and merged contents against the files, and
+/// on conflicts infraplan's version (written beside) against the user's.
+fn check_diff(files: &std::collections::BTreeMap<String, String>, changes: &[Change]) -> String {
+    let empty = String::new();
+    changes
+        .iter()
+        .filter(|change| change.outcome.writes())
+        .map(|change| {
+            let disk = files.get(&change.path).unwrap_or(&empty);
+            match (&change.write, &change.sidecar) {
+                (Some(contents), _) => unified_diff(&change.path, disk, contents),
+                (None, Some(theirs)) => {
+                    unified_diff(&format!("{}{SIDECAR_SUFFIX}", change.path), disk, theirs)
+                }
+                (None, None) => String::new(),
+            }
+        })
+        .collect()
+}
 
 /// Longest app name: AWS load balancer and target group names (32 characters)
 /// carry a 4-character suffix.
@@ -84,54 +232,6 @@ pub fn render_plan(
 ) -> Result<Vec<RenderedFile>, Error> {
     let context = TemplateContext::new(plan, roadmap, naming);
     renderer.render_variant(plan.selection.variant_name, &context)
-}
-
-/// Writes `files` into a new folder `out`, all or nothing: they are written to
-/// a temporary folder beside `out` and moved into place with one rename.
-pub fn write_new_folder(out: &Path, files: &[RenderedFile]) -> Result<(), Error> {
-    let cannot = |reason: String| Error::CannotCreate {
-        flag: "--out".to_owned(),
-        path: out.to_owned(),
-        reason,
-    };
-    if out.exists() {
-        let empty = fs::read_dir(out)
-            .map_err(|source| cannot(format!("cannot read it: {source}")))?
-            .next()
-            .is_none();
-        if !empty {
-            return Err(cannot(
-                "exists and is not empty; give a new or empty folder".to_owned(),
-            ));
-        }
-    }
-    let staging = staging_path(out);
-    let result = write_files(&staging, files).and_then(|()| {
-        if out.exists() {
-            fs::remove_dir(out)?;
-        }
-        fs::rename(&staging, out)
-    });
-    result.map_err(|source| {
-        let _ = fs::remove_dir_all(&staging);
-        cannot(format!("cannot write it: {source}"))
-    })
-}
-
-/// A hidden folder beside `out`, so the final rename stays on one file system.
-fn staging_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "out".into(), |name| name.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.infraplan-{}", std::process::id()))
-}
-
-fn write_files(dir: &Path, files: &[RenderedFile]) -> std::io::Result<()> {
-    fs::create_dir(dir)?;
-    for file in files {
-        fs::write(dir.join(&file.name), &file.contents)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

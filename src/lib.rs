@@ -12,11 +12,14 @@ pub mod cost;
 pub mod data;
 pub mod error;
 pub mod generate;
+pub mod merge;
 pub mod money;
 pub mod plan;
+pub mod reconcile;
 pub mod render;
 pub mod report;
 pub mod select;
+pub mod write;
 
 use std::fs;
 use std::path::Path;
@@ -27,9 +30,11 @@ use crate::data::roadmap::Roadmap;
 use crate::data::stage::Stages;
 use crate::data::usage::UsageOverrides;
 use crate::data::{SourceFile, embedded, layered_files};
-use crate::error::{EXIT_OK, Error};
+use crate::error::{EXIT_CHECK_FAILED, EXIT_OK, Error};
+use crate::generate::Mode;
 use crate::plan::{Data, Scenario, plan};
 use crate::render::context::Naming;
+use crate::report::generate::GenerateReport;
 use crate::report::listing;
 use crate::report::plan::PlanReport;
 use crate::select::SelectError;
@@ -88,11 +93,24 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
         domain: args.domain.clone(),
     };
     let files = generate::render_plan(&renderer, &plan, &data.roadmap, &naming)?;
-    generate::write_new_folder(&args.out, &files)?;
-    let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
-    Ok(Outcome::ok(
-        PlanReport::new(&plan).generate_summary(&args.out, &names),
-    ))
+    let mode = match (args.check, args.dry_run) {
+        (true, _) => Mode::Check,
+        (false, true) => Mode::DryRun,
+        (false, false) => Mode::Write,
+    };
+    let generated = generate::regenerate(&args.out, &files, &plan, &naming, args.force, mode)?;
+    let report = GenerateReport::new(&args.out, mode, &plan, &generated);
+    let stdout = match args.format {
+        report::Format::Json => report::json(&report),
+        report::Format::Table => report.to_text(false),
+        report::Format::Markdown => report.to_text(true),
+    };
+    let code = if mode == Mode::Check && generated.differs {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    };
+    Ok(Outcome { stdout, code })
 }
 
 /// Loads built-in data, with any folder the user gave layered over it.

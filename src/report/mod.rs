@@ -1,5 +1,6 @@
 //! What commands print: typed views rendered as text, Markdown or JSON.
 
+pub mod generate;
 pub mod listing;
 pub mod plan;
 pub mod table;

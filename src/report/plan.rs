@@ -198,34 +198,6 @@ impl PlanReport {
         out
     }
 
-    /// What `generate` prints after writing `files` into `out`.
-    pub fn generate_summary(&self, out: &std::path::Path, files: &[&str]) -> String {
-        let share = match self.budget.share_of_mrr {
-            Some(share) => format!(
-                "{share} of {} MRR ({})",
-                self.scenario.mrr,
-                self.budget.verdict.label()
-            ),
-            None => "share of MRR undefined (MRR is $0.00)".to_owned(),
-        };
-        let mut out_text = format!(
-            "{}\nWrote {} files to {}: {}\nMonthly estimate: {}, {share}.\n",
-            self.stage_line(),
-            files.len(),
-            out.display(),
-            files.join(", "),
-            self.total
-        );
-        for warning in &self.warnings {
-            out_text.push_str(&format!("Warning: {warning}\n"));
-        }
-        out_text.push_str(&format!(
-            "Next: copy terraform.tfvars.example to terraform.tfvars and fill it in, then run terraform -chdir={} init and plan.\n",
-            out.display()
-        ));
-        out_text
-    }
-
     fn scenario_line(&self) -> String {
         format!(
             "{} customers, {} MRR, PaaS {}",

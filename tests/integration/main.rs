@@ -7,5 +7,6 @@ mod data;
 mod errors;
 mod generate;
 mod plan;
+mod regenerate;
 mod support;
 mod terraform;

@@ -15,6 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use infraplan::cli::DataArgs;
+use infraplan::cost::Commitment;
 use infraplan::data::usage::UsageOverrides;
 use infraplan::load_data;
 use infraplan::plan::{Scenario, plan};
@@ -37,6 +38,7 @@ fn main() {
             platform: if index % 2 == 0 { "heroku" } else { "render" }.to_owned(),
             forced_stage: None,
             usage: UsageOverrides::default(),
+            commitment: Commitment::None,
         })
         .collect();
 

@@ -6,6 +6,8 @@ use std::str::FromStr;
 use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 
+use crate::cost::Commitment;
+use crate::plan::Gate;
 use crate::report::Format;
 
 /// Plan, price and generate the infrastructure a SaaS needs at each growth stage.
@@ -92,6 +94,9 @@ pub struct PlanArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Budget gate for CI: exit 3 when the plan is above guidance, or over the ceiling
+    #[arg(long, value_name = "LIMIT", value_parser = parse_gate)]
+    pub fail_on: Option<Gate>,
 }
 
 /// A scenario, as flags.
@@ -112,6 +117,9 @@ pub struct ScenarioArgs {
     /// JSON file of usage per customer that replaces stage defaults
     #[arg(long, value_name = "FILE")]
     pub usage: Option<PathBuf>,
+    /// Price AWS capacity at published 1-year reserved prices (1yr) or on demand (none)
+    #[arg(long, value_name = "TERM", default_value = "none", value_parser = parse_commitment)]
+    pub commitment: Commitment,
 }
 
 /// Just an output format.
@@ -136,6 +144,14 @@ fn parse_mrr(text: &str) -> Result<Decimal, String> {
         return Err(invalid());
     }
     Ok(value.abs())
+}
+
+fn parse_gate(text: &str) -> Result<Gate, String> {
+    Gate::from_str(text.trim())
+}
+
+fn parse_commitment(text: &str) -> Result<Commitment, String> {
+    Commitment::from_str(text.trim())
 }
 
 fn parse_stage(text: &str) -> Result<u32, String> {

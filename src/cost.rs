@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::data::catalog::{Catalog, Sku, Unit};
 use crate::data::stage::{
@@ -13,6 +14,41 @@ use crate::data::stage::{
 };
 use crate::data::usage::UsageOverrides;
 use crate::money::{HOURS_PER_MONTH, Money, format_quantity};
+
+/// How capacity is bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Commitment {
+    /// On-demand list prices.
+    #[default]
+    None,
+    /// 1-year commitments (reserved instances, no upfront) where the catalog
+    /// has a published price for them; on-demand elsewhere.
+    #[serde(rename = "1yr")]
+    OneYear,
+}
+
+impl Commitment {
+    /// The name flags and files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Commitment::None => "none",
+            Commitment::OneYear => "1yr",
+        }
+    }
+}
+
+impl std::str::FromStr for Commitment {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "none" => Ok(Commitment::None),
+            "1yr" => Ok(Commitment::OneYear),
+            _ => Err("must be none or 1yr".to_owned()),
+        }
+    }
+}
 
 /// One priced line of an estimate.
 #[derive(Debug, Clone)]
@@ -27,6 +63,10 @@ pub struct PricedLine<'a> {
     pub provisioned: Decimal,
     /// What is billed, in SKU units.
     pub quantity: Decimal,
+    /// The price applied per unit: on-demand, or the 1-year commitment price.
+    pub unit_price: Decimal,
+    /// Whether `unit_price` is a 1-year commitment price.
+    pub committed: bool,
     /// `quantity × unit price`, rounded to the cent.
     pub monthly: Money,
     /// Whether the quantity follows from the usage profile.
@@ -106,6 +146,7 @@ pub fn estimate<'a>(
     catalog: &'a Catalog,
     customers: u64,
     usage: UsageProfile<'_>,
+    commitment: Commitment,
 ) -> Estimate<'a> {
     let mut lines: Vec<PricedLine<'a>> = Vec::new();
     let mut warnings = Vec::new();
@@ -162,13 +203,23 @@ pub fn estimate<'a>(
                 }
             };
             let quantity = billed(sku, provisioned, &mut basis);
+            let committed = match commitment {
+                Commitment::OneYear => sku.commitment_1yr.as_ref(),
+                Commitment::None => None,
+            };
+            let unit_price = committed.map_or(sku.price, |committed| committed.price);
+            if let Some(committed) = committed {
+                let _ = write!(basis, "; {}", committed.terms);
+            }
             lines.push(PricedLine {
                 component,
                 sku,
                 instances,
                 provisioned,
                 quantity,
-                monthly: Money::round(quantity * sku.price),
+                unit_price,
+                committed: committed.is_some(),
+                monthly: Money::round(quantity * unit_price),
                 usage_based,
                 basis,
             });

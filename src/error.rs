@@ -9,8 +9,10 @@ use std::path::PathBuf;
 
 /// Exit status for success.
 pub const EXIT_OK: u8 = 0;
-/// A `--check` found differences, or a `--fail-on` budget gate was broken.
+/// `generate --check` found the folder differs from what would be written.
 pub const EXIT_CHECK_FAILED: u8 = 1;
+/// A `--fail-on` budget gate was broken by a scenario or month.
+pub const EXIT_BUDGET: u8 = 3;
 /// A flag's value is invalid (also clap's own code for usage errors).
 pub const EXIT_USAGE: u8 = 2;
 /// A stage, price, usage or scenario file is malformed or inconsistent (EX_DATAERR).

@@ -30,20 +30,22 @@ use crate::data::roadmap::Roadmap;
 use crate::data::stage::Stages;
 use crate::data::usage::UsageOverrides;
 use crate::data::{SourceFile, embedded, layered_files};
-use crate::error::{EXIT_CHECK_FAILED, EXIT_OK, Error};
+use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error};
 use crate::generate::Mode;
-use crate::plan::{Data, Scenario, plan};
+use crate::plan::{Data, Gate, Scenario, plan};
 use crate::render::context::Naming;
 use crate::report::generate::GenerateReport;
 use crate::report::listing;
 use crate::report::plan::PlanReport;
 use crate::select::SelectError;
 
-/// What a command produced: text for standard output and the exit code.
+/// What a command produced: text for standard output and error, and the exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// Everything to print on standard output.
     pub stdout: String,
+    /// A line for standard error (a broken budget gate), if any.
+    pub stderr: String,
     /// The process exit code.
     pub code: u8,
 }
@@ -52,7 +54,25 @@ impl Outcome {
     fn ok(stdout: String) -> Outcome {
         Outcome {
             stdout,
+            stderr: String::new(),
             code: EXIT_OK,
+        }
+    }
+
+    /// `stdout`, failing with [`EXIT_BUDGET`] when `gate` is broken; `broken`
+    /// lists what broke it (a scenario, a month).
+    fn gated(stdout: String, gate: Option<Gate>, broken: &[String]) -> Outcome {
+        match gate {
+            Some(gate) if !broken.is_empty() => Outcome {
+                stdout,
+                stderr: format!(
+                    "error: --fail-on {}: the budget gate is broken by {}\n",
+                    gate.name(),
+                    broken.join("; ")
+                ),
+                code: EXIT_BUDGET,
+            },
+            _ => Outcome::ok(stdout),
         }
     }
 }
@@ -65,11 +85,13 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             let scenario = scenario_from(&args.scenario, &data)?;
             let plan = plan(&data, &scenario).map_err(select_error)?;
             let report = PlanReport::new(&plan);
-            Ok(Outcome::ok(match args.format {
+            let stdout = match args.format {
                 report::Format::Table => report.to_text(),
                 report::Format::Markdown => report.to_markdown(),
                 report::Format::Json => report::json(&report),
-            }))
+            };
+            let broken = gate_breaches(args.fail_on, &[("the plan".to_owned(), &plan)]);
+            Ok(Outcome::gated(stdout, args.fail_on, &broken))
         }
         Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format))),
         Command::Prices(args) => Ok(Outcome::ok(listing::prices(&data.catalog, args.format))),
@@ -110,7 +132,33 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
     } else {
         EXIT_OK
     };
-    Ok(Outcome { stdout, code })
+    Ok(Outcome {
+        stdout,
+        stderr: String::new(),
+        code,
+    })
+}
+
+/// What breaks `gate` among named plans: "NAME (stage N, 24.1% of MRR, over the ceiling)".
+fn gate_breaches(gate: Option<Gate>, plans: &[(String, &plan::Plan<'_>)]) -> Vec<String> {
+    let Some(gate) = gate else {
+        return Vec::new();
+    };
+    plans
+        .iter()
+        .filter(|(_, plan)| gate.is_broken_by(plan.assessment.verdict))
+        .map(|(name, plan)| {
+            let share = plan
+                .assessment
+                .share
+                .map_or_else(String::new, |share| format!(", {share} of MRR"));
+            format!(
+                "{name} (stage {}{share}, {})",
+                plan.selection.stage.number,
+                plan.assessment.verdict.label()
+            )
+        })
+        .collect()
 }
 
 /// Loads built-in data, with any folder the user gave layered over it.
@@ -163,6 +211,7 @@ pub fn scenario_from(args: &ScenarioArgs, data: &Data) -> Result<Scenario, Error
         platform: args.paas.clone(),
         forced_stage: args.stage,
         usage,
+        commitment: args.commitment,
     })
 }
 

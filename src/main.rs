@@ -25,7 +25,14 @@ fn main() -> ExitCode {
         }
     };
     match infraplan::run(cli) {
-        Ok(outcome) => write_or_fail(&mut io::stdout(), &outcome.stdout, outcome.code),
+        Ok(outcome) => {
+            let code = write_or_fail(&mut io::stdout(), &outcome.stdout, outcome.code);
+            if outcome.stderr.is_empty() {
+                code
+            } else {
+                write_or_fail(&mut io::stderr(), &outcome.stderr, outcome.code)
+            }
+        }
         Err(error) => {
             let message = format!("error: {error}\n");
             write_or_fail(&mut io::stderr(), &message, error.exit_code())

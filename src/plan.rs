@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::cost::{Estimate, UsageProfile, estimate};
+use crate::cost::{Commitment, Estimate, UsageProfile, estimate};
 use crate::data::catalog::Catalog;
 use crate::data::roadmap::Roadmap;
 use crate::data::stage::{Guidance, Stage, Stages};
@@ -39,6 +39,8 @@ pub struct Scenario {
     pub forced_stage: Option<u32>,
     /// Usage that replaces stage defaults.
     pub usage: UsageOverrides,
+    /// How capacity is bought.
+    pub commitment: Commitment,
 }
 
 /// How a total measures up to the roadmap's budget guidance.
@@ -63,6 +65,46 @@ impl Verdict {
             Verdict::AboveGuidance => "above guidance",
             Verdict::OverCeiling => "over the ceiling",
             Verdict::ShareUndefined => "share undefined",
+        }
+    }
+}
+
+/// A budget gate for CI: which verdicts fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Above the stage's guidance, or over the ceiling.
+    AboveGuidance,
+    /// Over the ceiling only.
+    OverCeiling,
+}
+
+impl Gate {
+    /// Whether `verdict` breaks the gate. An undefined share (MRR of zero)
+    /// cannot be judged, so it does not.
+    pub fn is_broken_by(self, verdict: Verdict) -> bool {
+        match self {
+            Gate::AboveGuidance => matches!(verdict, Verdict::AboveGuidance | Verdict::OverCeiling),
+            Gate::OverCeiling => verdict == Verdict::OverCeiling,
+        }
+    }
+
+    /// The flag value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Gate::AboveGuidance => "above-guidance",
+            Gate::OverCeiling => "over-ceiling",
+        }
+    }
+}
+
+impl std::str::FromStr for Gate {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "above-guidance" => Ok(Gate::AboveGuidance),
+            "over-ceiling" => Ok(Gate::OverCeiling),
+            _ => Err("must be above-guidance or over-ceiling".to_owned()),
         }
     }
 }
@@ -160,13 +202,7 @@ pub fn plan<'a>(data: &'a Data, scenario: &Scenario) -> Result<Plan<'a>, SelectE
         scenario.forced_stage,
     )?;
     let stage = selection.stage;
-    let estimate = price_stage(
-        data,
-        stage,
-        selection.variant_name,
-        scenario.customers,
-        &scenario.usage,
-    );
+    let estimate = price_stage(data, stage, selection.variant_name, scenario);
     let assessment = assess(estimate.total, scenario.mrr, stage);
     let cheaper = if assessment.verdict == Verdict::OverCeiling {
         data.stages.before(stage.number).and_then(|below| {
@@ -196,20 +232,22 @@ pub fn plan<'a>(data: &'a Data, scenario: &Scenario) -> Result<Plan<'a>, SelectE
     })
 }
 
-/// Prices one variant of one stage.
+/// Prices one variant of one stage for a scenario's customers, usage and
+/// commitment (its stage and platform are not consulted).
 pub fn price_stage<'a>(
     data: &'a Data,
     stage: &'a Stage,
     variant_name: &str,
-    customers: u64,
-    usage: &UsageOverrides,
+    scenario: &Scenario,
 ) -> Estimate<'a> {
     let variant = &stage.variants[variant_name];
+    let usage = UsageProfile::new(stage, &scenario.usage);
     estimate(
         variant,
         &data.catalog,
-        customers,
-        UsageProfile::new(stage, usage),
+        scenario.customers,
+        usage,
+        scenario.commitment,
     )
 }
 
@@ -221,7 +259,11 @@ fn alternative<'a>(
     mrr: Option<Decimal>,
 ) -> Option<Alternative<'a>> {
     let (variant_name, _) = variant_for(stage, &scenario.platform).ok()?;
-    let total = price_stage(data, stage, variant_name, customers, &scenario.usage).total;
+    let at = Scenario {
+        customers,
+        ..scenario.clone()
+    };
+    let total = price_stage(data, stage, variant_name, &at).total;
     Some(Alternative {
         stage,
         variant_name,

@@ -51,6 +51,23 @@ pub struct Sku {
     pub region: Option<String>,
     /// Where the price was read.
     pub source: PriceSource,
+    /// The published 1-year commitment price (reserved instance, no upfront),
+    /// where the provider sells one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment_1yr: Option<CommittedPrice>,
+}
+
+/// A price for committing to a year, cited like the on-demand one.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommittedPrice {
+    /// Effective price per unit over the term.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub price: Decimal,
+    /// What is bought ("Standard Reserved Instance, 1 year, no upfront").
+    pub terms: String,
+    /// Where the price was read.
+    pub source: PriceSource,
 }
 
 /// A free monthly allowance, cited like a price.
@@ -262,6 +279,24 @@ fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), 
                 sku.price
             ),
         );
+    }
+    if let Some(committed) = &sku.commitment_1yr {
+        if !mentions_number(&committed.source.excerpt, committed.price) {
+            return fail(
+                "commitment_1yr.source.excerpt",
+                format!(
+                    "does not state the price {}; quote the words on the page that give it",
+                    committed.price
+                ),
+            );
+        }
+        if committed.price > sku.price || !is_iso_date(&committed.source.as_of) {
+            return fail(
+                "commitment_1yr",
+                "must cost less than on-demand and carry an as_of date written YYYY-MM-DD"
+                    .to_owned(),
+            );
+        }
     }
     if let Some(free) = &sku.free_per_month {
         // AWS states data allowances in TB and bills 1 TB as 1,024 GB.

@@ -217,7 +217,7 @@ impl TemplateContext {
                         sku: line.sku.id.clone(),
                         quantity: format_quantity(line.quantity),
                         unit: line.sku.unit.name().to_owned(),
-                        unit_price: format_unit_price(line.sku.price),
+                        unit_price: format_unit_price(line.unit_price),
                         monthly: line.monthly.to_string(),
                         usage_based: line.usage_based,
                     })

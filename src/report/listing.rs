@@ -179,6 +179,7 @@ pub fn prices(catalog: &Catalog, format: Format) -> String {
         ("Description", Align::Left),
         ("Unit", Align::Left),
         ("Price", Align::Right),
+        ("1-year price", Align::Right),
         ("Free a month", Align::Right),
         ("Region", Align::Left),
         ("As of", Align::Left),
@@ -190,6 +191,9 @@ pub fn prices(catalog: &Catalog, format: Format) -> String {
             sku.description.clone(),
             sku.unit.name().to_owned(),
             format_unit_price(sku.price),
+            sku.commitment_1yr
+                .as_ref()
+                .map_or_else(String::new, |committed| format_unit_price(committed.price)),
             sku.free_per_month
                 .as_ref()
                 .map_or_else(String::new, |free| format_quantity(free.amount)),

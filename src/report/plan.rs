@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::table::{Align, Table};
+use crate::cost::Commitment;
 use crate::data::SCHEMA_VERSION;
 use crate::data::stage::{CustomerRange, Guidance, Stage};
 use crate::money::{Money, Percent, format_quantity, format_unit_price};
@@ -31,6 +32,7 @@ struct ScenarioView {
     mrr: Money,
     platform: String,
     forced_stage: Option<u32>,
+    commitment: Commitment,
     usage_overrides: IndexMap<String, Decimal>,
 }
 
@@ -68,6 +70,7 @@ struct LineView {
     quantity: Decimal,
     unit: String,
     unit_price: Decimal,
+    committed: bool,
     monthly: Money,
     usage_based: bool,
     basis: String,
@@ -119,6 +122,7 @@ impl PlanReport {
                 mrr: Money::round(scenario.mrr),
                 platform: scenario.platform.clone(),
                 forced_stage: scenario.forced_stage,
+                commitment: scenario.commitment,
                 usage_overrides: scenario
                     .usage
                     .iter()
@@ -154,7 +158,8 @@ impl PlanReport {
                     provisioned: line.provisioned.normalize(),
                     quantity: line.quantity.normalize(),
                     unit: line.sku.unit.name().to_owned(),
-                    unit_price: line.sku.price,
+                    unit_price: line.unit_price,
+                    committed: line.committed,
                     monthly: line.monthly,
                     usage_based: line.usage_based,
                     basis: line.basis.clone(),
@@ -199,8 +204,12 @@ impl PlanReport {
     }
 
     fn scenario_line(&self) -> String {
+        let commitment = match self.scenario.commitment {
+            Commitment::None => "",
+            Commitment::OneYear => ", 1-year reserved prices where published",
+        };
         format!(
-            "{} customers, {} MRR, PaaS {}",
+            "{} customers, {} MRR, PaaS {}{commitment}",
             self.scenario.customers, self.scenario.mrr, self.scenario.platform
         )
     }

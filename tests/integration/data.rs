@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 use std::fs;
 
 use infraplan::cli::DataArgs;
+use infraplan::cost::Commitment;
 use infraplan::data::embedded;
 use infraplan::data::usage::UsageOverrides;
 use infraplan::load_data;
 use infraplan::money::Money;
-use infraplan::plan::{Data, price_stage};
+use infraplan::plan::{Data, Scenario, price_stage};
 use infraplan::select::variant_for;
 use rust_decimal::Decimal;
 
@@ -21,6 +22,18 @@ fn builtin() -> Data {
         prices: None,
     })
     .expect("the built-in data loads and validates")
+}
+
+/// A scenario at `customers` with default usage and on-demand prices.
+fn scenario(customers: u64) -> Scenario {
+    Scenario {
+        customers,
+        mrr: Decimal::from(100_000),
+        platform: "heroku".to_owned(),
+        forced_stage: None,
+        usage: UsageOverrides::default(),
+        commitment: Commitment::None,
+    }
 }
 
 fn names_in(folder: &str) -> BTreeSet<String> {
@@ -69,8 +82,7 @@ fn default_usage_keeps_every_stage_inside_its_band_at_both_ends() {
         for platform in ["heroku", "render"] {
             let (variant, _) = variant_for(stage, platform).unwrap();
             for customers in [stage.customers.min, top] {
-                let total =
-                    price_stage(&data, stage, variant, customers, &UsageOverrides::default()).total;
+                let total = price_stage(&data, stage, variant, &scenario(customers)).total;
                 assert!(
                     total >= Money::round(stage.band.low) && total <= Money::round(stage.band.high),
                     "stage {} on {variant} at {customers} customers costs {total}, outside {}–{}",

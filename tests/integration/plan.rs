@@ -244,3 +244,89 @@ fn listing_snapshots() {
         }
     }
 }
+
+#[test]
+fn one_year_commitments_use_published_reserved_prices_where_there_are_some() {
+    let on_demand = plan_json(&["--customers", "450", "--mrr", "90000"]);
+    let reserved = plan_json(&[
+        "--customers",
+        "450",
+        "--mrr",
+        "90000",
+        "--commitment",
+        "1yr",
+    ]);
+    assert_eq!(reserved["scenario"]["commitment"], "1yr");
+    let line = |plan: &Value, sku: &str| {
+        plan["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|line| line["sku"] == sku)
+            .unwrap()
+            .clone()
+    };
+    let servers = line(&reserved, "aws.ec2.m6i-large");
+    assert_eq!(servers["unit_price"], "0.0635");
+    assert_eq!(servers["committed"], true);
+    // 3 servers × 730 h × $0.0635.
+    assert_eq!(servers["monthly"], "139.07");
+    assert_eq!(
+        line(&reserved, "aws.rds.postgres-m6g-large-multi-az")["unit_price"],
+        "0.2037"
+    );
+    assert_eq!(
+        line(&reserved, "aws.elasticache.redis-m6g-large")["unit_price"],
+        "0.102"
+    );
+    // Lines without a published 1-year price stay on demand.
+    let nat = line(&reserved, "aws.vpc.nat-gateway-hour");
+    assert_eq!(nat["committed"], false);
+    assert_eq!(
+        nat["monthly"],
+        line(&on_demand, "aws.vpc.nat-gateway-hour")["monthly"]
+    );
+    let saving = dec(text(&on_demand["total"])) - dec(text(&reserved["total"]));
+    assert_eq!(saving, dec("306.67"));
+    // No PaaS line has a commitment price: the same total.
+    let paas = plan_json(&["--customers", "30", "--mrr", "3000", "--commitment", "1yr"]);
+    assert_eq!(
+        paas["total"],
+        plan_json(&["--customers", "30", "--mrr", "3000"])["total"]
+    );
+}
+
+#[test]
+fn the_budget_gate_fails_the_run_with_its_own_exit_code() {
+    let over = ["plan", "--customers", "120", "--mrr", "2000"];
+    let run = crate::support::infraplan(&[&over[..], &["--fail-on", "over-ceiling"]].concat());
+    assert_eq!(run.code, 3);
+    assert!(!run.stdout.is_empty(), "the plan is still printed");
+    assert_eq!(
+        run.stderr,
+        "error: --fail-on over-ceiling: the budget gate is broken by the plan (stage 2, 24.2% of MRR, over the ceiling)\n"
+    );
+    let above = ["plan", "--customers", "120", "--mrr", "3000"];
+    assert_eq!(
+        crate::support::infraplan(&[&above[..], &["--fail-on", "over-ceiling"]].concat()).code,
+        0
+    );
+    assert_eq!(
+        crate::support::infraplan(&[&above[..], &["--fail-on", "above-guidance"]].concat()).code,
+        3
+    );
+    let zero = [
+        "plan",
+        "--customers",
+        "10",
+        "--mrr",
+        "0",
+        "--fail-on",
+        "above-guidance",
+    ];
+    assert_eq!(
+        crate::support::infraplan(&zero).code,
+        0,
+        "an undefined share cannot break the gate"
+    );
+}

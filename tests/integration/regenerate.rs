@@ -263,6 +263,7 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
             paas: "heroku".to_owned(),
             stage: None,
             usage: None,
+            commitment: infraplan::cost::Commitment::None,
         },
         &data,
     )

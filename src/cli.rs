@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::cost::Commitment;
 use crate::plan::Gate;
-use crate::report::Format;
+use crate::report::{Format, TabularFormat};
 
 /// Plan, price and generate the infrastructure a SaaS needs at each growth stage.
 ///
@@ -48,6 +48,90 @@ pub enum Command {
     Prices(FormatArgs),
     /// Write the planned stage's Terraform into a folder, keeping your edits on regeneration
     Generate(GenerateArgs),
+    /// Compare named scenarios side by side
+    Compare(CompareArgs),
+    /// Plan the months ahead from growth, or from a month-by-month file
+    Roadmap(RoadmapArgs),
+    /// Show what moving from one scenario to another changes, like a Terraform plan for costs
+    Diff(DiffArgs),
+}
+
+/// `infraplan compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// JSON file of named scenarios
+    #[arg(value_name = "SCENARIOS.json")]
+    pub file: Option<PathBuf>,
+    /// A scenario inline: name=…,customers=…,mrr=…[,paas=…][,stage=…][,commitment=…]; repeatable
+    #[arg(long = "scenario", value_name = "SPEC")]
+    pub scenarios: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TabularFormat::Table)]
+    pub format: TabularFormat,
+    /// Budget gate for CI: exit 3 when any scenario is above guidance, or over the ceiling
+    #[arg(long, value_name = "LIMIT", value_parser = parse_gate)]
+    pub fail_on: Option<Gate>,
+}
+
+/// `infraplan roadmap`.
+#[derive(Debug, Args)]
+pub struct RoadmapArgs {
+    /// Paying customers in month 1
+    #[arg(long, value_name = "N", value_parser = parse_customers, allow_hyphen_values = true)]
+    pub customers: Option<u64>,
+    /// MRR in month 1, US dollars
+    #[arg(long, value_name = "USD", value_parser = parse_mrr, allow_hyphen_values = true)]
+    pub mrr: Option<Decimal>,
+    /// New customers a month, percent of the month before (25 for 25%)
+    #[arg(long, value_name = "PCT", value_parser = parse_percent, allow_hyphen_values = true)]
+    pub growth: Option<Decimal>,
+    /// MRR growth a month, percent; by default MRR grows with customers
+    #[arg(long, value_name = "PCT", value_parser = parse_percent, allow_hyphen_values = true)]
+    pub mrr_growth: Option<Decimal>,
+    /// Customers lost a month, percent
+    #[arg(long, value_name = "PCT", value_parser = parse_percent, allow_hyphen_values = true, default_value = "0")]
+    pub churn: Decimal,
+    /// Months to plan (1 to 120)
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: u32,
+    /// JSON file of customers and MRR month by month, instead of growth
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["customers", "mrr", "growth", "mrr_growth"])]
+    pub from_file: Option<PathBuf>,
+    /// PaaS for the stages that run on one: heroku or render
+    #[arg(long, value_name = "NAME", default_value = "heroku")]
+    pub paas: String,
+    /// JSON file of usage per customer that replaces stage defaults
+    #[arg(long, value_name = "FILE")]
+    pub usage: Option<PathBuf>,
+    /// Price AWS capacity at published 1-year reserved prices (1yr) or on demand (none)
+    #[arg(long, value_name = "TERM", default_value = "none", value_parser = parse_commitment)]
+    pub commitment: Commitment,
+    /// Also draw monthly cost against shares of MRR into this SVG file
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TabularFormat::Table)]
+    pub format: TabularFormat,
+    /// Budget gate for CI: exit 3 when any month is above guidance, or over the ceiling
+    #[arg(long, value_name = "LIMIT", value_parser = parse_gate)]
+    pub fail_on: Option<Gate>,
+}
+
+/// `infraplan diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The scenario moved from: customers=…,mrr=…[,paas=…][,stage=…][,commitment=…][,name=…]
+    #[arg(long, value_name = "SPEC")]
+    pub from: String,
+    /// The scenario moved to, in the same form
+    #[arg(long, value_name = "SPEC")]
+    pub to: String,
+    /// JSON file of usage per customer for both scenarios
+    #[arg(long, value_name = "FILE")]
+    pub usage: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `infraplan generate`.
@@ -144,6 +228,14 @@ fn parse_mrr(text: &str) -> Result<Decimal, String> {
         return Err(invalid());
     }
     Ok(value.abs())
+}
+
+fn parse_percent(text: &str) -> Result<Decimal, String> {
+    Decimal::from_str(text.trim())
+        .ok()
+        .filter(|percent| !percent.is_sign_negative() || percent.is_zero())
+        .filter(|percent| *percent <= Decimal::from(1000))
+        .ok_or_else(|| "must be a percentage from 0 to 1000, such as 25 or 2.5".to_owned())
 }
 
 fn parse_gate(text: &str) -> Result<Gate, String> {

@@ -57,6 +57,8 @@ pub struct PricedLine<'a> {
     pub component: &'a Component,
     /// The SKU priced.
     pub sku: &'a Sku,
+    /// The stage line's label, telling apart lines with the same SKU.
+    pub label: Option<&'a str>,
     /// Running resources, for lines sized by count.
     pub instances: Option<u32>,
     /// What is provisioned or used, in SKU units, before any free allowance.
@@ -214,6 +216,7 @@ pub fn estimate<'a>(
             lines.push(PricedLine {
                 component,
                 sku,
+                label: line.label.as_deref(),
                 instances,
                 provisioned,
                 quantity,

@@ -8,13 +8,17 @@
 //! `main.rs` touches the process.
 
 pub mod cli;
+pub mod commands;
+pub mod compare;
 pub mod cost;
 pub mod data;
+pub mod diff;
 pub mod error;
 pub mod generate;
 pub mod merge;
 pub mod money;
 pub mod plan;
+pub mod projection;
 pub mod reconcile;
 pub mod render;
 pub mod report;
@@ -61,7 +65,7 @@ impl Outcome {
 
     /// `stdout`, failing with [`EXIT_BUDGET`] when `gate` is broken; `broken`
     /// lists what broke it (a scenario, a month).
-    fn gated(stdout: String, gate: Option<Gate>, broken: &[String]) -> Outcome {
+    pub(crate) fn gated(stdout: String, gate: Option<Gate>, broken: &[String]) -> Outcome {
         match gate {
             Some(gate) if !broken.is_empty() => Outcome {
                 stdout,
@@ -96,6 +100,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format))),
         Command::Prices(args) => Ok(Outcome::ok(listing::prices(&data.catalog, args.format))),
         Command::Generate(args) => generate_command(&data, &args),
+        Command::Compare(args) => commands::compare(&data, &args),
+        Command::Roadmap(args) => commands::roadmap(&data, &args),
+        Command::Diff(args) => commands::diff_command(&data, &args),
     }
 }
 
@@ -140,7 +147,10 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
 }
 
 /// What breaks `gate` among named plans: "NAME (stage N, 24.1% of MRR, over the ceiling)".
-fn gate_breaches(gate: Option<Gate>, plans: &[(String, &plan::Plan<'_>)]) -> Vec<String> {
+pub(crate) fn gate_breaches(
+    gate: Option<Gate>,
+    plans: &[(String, &plan::Plan<'_>)],
+) -> Vec<String> {
     let Some(gate) = gate else {
         return Vec::new();
     };

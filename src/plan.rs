@@ -67,6 +67,16 @@ impl Verdict {
             Verdict::ShareUndefined => "share undefined",
         }
     }
+
+    /// The verdict as JSON and CSV carry it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::WithinGuidance => "within_guidance",
+            Verdict::AboveGuidance => "above_guidance",
+            Verdict::OverCeiling => "over_ceiling",
+            Verdict::ShareUndefined => "share_undefined",
+        }
+    }
 }
 
 /// A budget gate for CI: which verdicts fail the run.

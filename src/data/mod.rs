@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod embedded;
 pub mod roadmap;
+pub mod scenarios;
 pub mod stage;
 pub mod usage;
 

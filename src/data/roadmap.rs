@@ -27,6 +27,8 @@ pub struct Roadmap {
     pub incident_response_template: String,
     /// "Security Checklist for CoodLoom", essential items.
     pub security_checklist: Vec<String>,
+    /// "Optimization Strategies" for infrastructure cost, verbatim.
+    pub cost_levers: Vec<String>,
 }
 
 /// The uptime target.

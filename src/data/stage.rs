@@ -31,6 +31,9 @@ pub struct Stage {
     pub usage_per_customer: IndexMap<String, UsageDefault>,
     /// The stage's platform variants by name (`heroku`, `render`, `aws`).
     pub variants: IndexMap<String, Variant>,
+    /// How to move here from the previous stage, by the variant moved from.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub migration_from: IndexMap<String, Vec<String>>,
     /// Where the file came from, for messages.
     #[serde(skip)]
     pub file: String,

@@ -8,5 +8,6 @@ mod errors;
 mod generate;
 mod plan;
 mod regenerate;
+mod scenarios;
 mod support;
 mod terraform;

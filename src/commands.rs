@@ -1,0 +1,195 @@
+//! `compare`, `roadmap` and `diff`: read their inputs, plan, and report.
+
+use std::fs;
+
+use crate::cli::{CompareArgs, DiffArgs, RoadmapArgs};
+use crate::data::scenarios::{self, ScenarioSpec};
+use crate::data::usage::UsageOverrides;
+use crate::diff::diff;
+use crate::error::Error;
+use crate::plan::{Data, Plan, Scenario, plan};
+use crate::projection::{Growth, plan_months, project, quarters};
+use crate::report::compare::CompareReport;
+use crate::report::diff::DiffReport;
+use crate::report::roadmap::RoadmapReport;
+use crate::report::{self, Format, TabularFormat, chart};
+use crate::{Outcome, gate_breaches, known_platforms, read_input, select_error};
+
+/// `infraplan compare`.
+pub fn compare(data: &Data, args: &CompareArgs) -> Result<Outcome, Error> {
+    let mut specs: Vec<(String, ScenarioSpec)> = Vec::new();
+    if let Some(path) = &args.file {
+        let file = read_input(path, "SCENARIOS.json")?;
+        for spec in scenarios::load(&file)? {
+            specs.push((file.label.clone(), spec));
+        }
+    }
+    for text in &args.scenarios {
+        let spec = scenarios::parse_inline(text, None)
+            .map_err(|message| Error::usage("--scenario", message))?;
+        specs.push(("--scenario".to_owned(), spec));
+    }
+    if specs.is_empty() {
+        return Err(Error::usage(
+            "compare",
+            "give a SCENARIOS.json file or at least one --scenario name=…,customers=…,mrr=…",
+        ));
+    }
+    let platforms = known_platforms(&data.stages);
+    let mut plans: Vec<(String, Plan<'_>)> = Vec::new();
+    for (source, spec) in &specs {
+        if plans.iter().any(|(name, _)| name == &spec.name) {
+            return Err(scenario_error(
+                source,
+                &spec.name,
+                "name",
+                "is used by two scenarios; names must differ",
+            ));
+        }
+        let scenario = spec
+            .to_scenario(&data.stages, &platforms)
+            .map_err(|(field, message)| scenario_error(source, &spec.name, &field, &message))?;
+        let planned = plan(data, &scenario).map_err(|error| {
+            let message = select_error(error).to_string();
+            scenario_error(source, &spec.name, "stage", &message)
+        })?;
+        plans.push((spec.name.clone(), planned));
+    }
+    let report = CompareReport::new(&plans);
+    let stdout = match args.format {
+        TabularFormat::Table => report.to_text(),
+        TabularFormat::Markdown => report.to_markdown(),
+        TabularFormat::Json => report::json(&report),
+        TabularFormat::Csv => report.to_csv(),
+    };
+    let named: Vec<(String, &Plan<'_>)> = plans
+        .iter()
+        .map(|(name, plan)| (format!("\"{name}\""), plan))
+        .collect();
+    Ok(Outcome::gated(
+        stdout,
+        args.fail_on,
+        &gate_breaches(args.fail_on, &named),
+    ))
+}
+
+/// An error in one scenario, naming where it came from, the scenario and the field.
+fn scenario_error(source: &str, name: &str, field: &str, message: &str) -> Error {
+    if source.starts_with("--") {
+        Error::usage(source, format!("\"{name}\": {field}: {message}"))
+    } else {
+        Error::data(source, format!("scenario \"{name}\": {field}"), message)
+    }
+}
+
+/// `infraplan roadmap`.
+pub fn roadmap(data: &Data, args: &RoadmapArgs) -> Result<Outcome, Error> {
+    let usage = match &args.usage {
+        Some(path) => UsageOverrides::load(&read_input(path, "--usage")?, &data.stages)?,
+        None => UsageOverrides::default(),
+    };
+    let platforms = known_platforms(&data.stages);
+    if !platforms.contains(&args.paas.as_str()) {
+        return Err(Error::usage(
+            "--paas",
+            format!(
+                "unknown platform \"{}\"; use one of: {}",
+                args.paas,
+                platforms.join(", ")
+            ),
+        ));
+    }
+    let (growth, inputs) = match &args.from_file {
+        Some(path) => (
+            None,
+            scenarios::load_months(&read_input(path, "--from-file")?)?,
+        ),
+        None => {
+            let missing =
+                |flag: &str| Error::usage(flag, "is required unless --from-file gives the months");
+            let growth = Growth {
+                customers: args.customers.ok_or_else(|| missing("--customers"))?,
+                mrr: args.mrr.ok_or_else(|| missing("--mrr"))?,
+                growth_percent: args.growth.ok_or_else(|| missing("--growth"))?,
+                mrr_growth_percent: args.mrr_growth,
+                churn_percent: args.churn,
+                months: args.months,
+            };
+            let inputs = project(&growth);
+            (Some(growth), inputs)
+        }
+    };
+    let template = Scenario {
+        customers: 0,
+        mrr: rust_decimal::Decimal::ZERO,
+        platform: args.paas.clone(),
+        forced_stage: None,
+        usage,
+        commitment: args.commitment,
+    };
+    let months = plan_months(data, &template, &inputs).map_err(select_error)?;
+    let report = RoadmapReport::new(
+        growth.as_ref(),
+        &months,
+        &quarters(&months),
+        &data.roadmap.cost_levers,
+    );
+    if let Some(path) = &args.chart {
+        let (chart_months, shares) = report.chart_data(&data.stages);
+        let svg = chart::svg(
+            "Monthly infrastructure cost against share of MRR",
+            &chart_months,
+            &shares,
+        );
+        fs::write(path, svg).map_err(|source| Error::CannotCreate {
+            flag: "--chart".to_owned(),
+            path: path.clone(),
+            reason: format!("cannot write it: {source}"),
+        })?;
+    }
+    let stdout = match args.format {
+        TabularFormat::Table => report.to_text(),
+        TabularFormat::Markdown => report.to_markdown(),
+        TabularFormat::Json => report::json(&report),
+        TabularFormat::Csv => report.to_csv(),
+    };
+    let named: Vec<(String, &Plan<'_>)> = months
+        .iter()
+        .map(|month| (format!("month {}", month.number), &month.plan))
+        .collect();
+    Ok(Outcome::gated(
+        stdout,
+        args.fail_on,
+        &gate_breaches(args.fail_on, &named),
+    ))
+}
+
+/// `infraplan diff`.
+pub fn diff_command(data: &Data, args: &DiffArgs) -> Result<Outcome, Error> {
+    let platforms = known_platforms(&data.stages);
+    let usage = match &args.usage {
+        Some(path) => UsageOverrides::load(&read_input(path, "--usage")?, &data.stages)?,
+        None => UsageOverrides::default(),
+    };
+    let scenario =
+        |flag: &str, text: &str, default_name: &str| -> Result<(String, Scenario), Error> {
+            let spec = scenarios::parse_inline(text, Some(default_name))
+                .map_err(|message| Error::usage(flag, message))?;
+            let mut scenario = spec
+                .to_scenario(&data.stages, &platforms)
+                .map_err(|(field, message)| Error::usage(flag, format!("{field}: {message}")))?;
+            scenario.usage = usage.clone();
+            Ok((spec.name, scenario))
+        };
+    let (from_name, from) = scenario("--from", &args.from, "from")?;
+    let (to_name, to) = scenario("--to", &args.to, "to")?;
+    let from_plan = plan(data, &from).map_err(select_error)?;
+    let to_plan = plan(data, &to).map_err(select_error)?;
+    let moved = diff(&from_plan, &to_plan, &data.stages);
+    let report = DiffReport::new((&from_name, &from_plan), (&to_name, &to_plan), &moved);
+    Ok(Outcome::ok(match args.format {
+        Format::Table => report.to_text(),
+        Format::Markdown => report.to_markdown(),
+        Format::Json => report::json(&report),
+    }))
+}

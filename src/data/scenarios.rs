@@ -1,0 +1,310 @@
+//! Named scenarios for `compare` and `diff`: from a file, or inline as
+//! `name=growth,customers=220,mrr=33000,paas=render,stage=3,commitment=1yr`.
+//!
+//! ```json
+//! { "schema_version": 1,
+//!   "scenarios": [ { "name": "today", "customers": 120, "mrr": "18000",
+//!                    "paas": "heroku", "stage": 2, "commitment": "1yr",
+//!                    "usage": { "stored_gb": "5" } } ] }
+//! ```
+//! Every error names the scenario and the field.
+
+use std::str::FromStr;
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::stage::Stages;
+use super::usage::UsageOverrides;
+use super::{SourceFile, check_schema_version, exact};
+use crate::cost::Commitment;
+use crate::error::Error;
+use crate::plan::Scenario;
+
+/// A scenario as written, before it is checked against the data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Its name in reports.
+    pub name: String,
+    /// Paying customers.
+    pub customers: u64,
+    /// Monthly recurring revenue, US dollars.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub mrr: Decimal,
+    /// The PaaS (`heroku` by default).
+    #[serde(default)]
+    pub paas: Option<String>,
+    /// A stage to force.
+    #[serde(default)]
+    pub stage: Option<u32>,
+    /// `none` (default) or `1yr`.
+    #[serde(default, deserialize_with = "commitment")]
+    pub commitment: Commitment,
+    /// Usage per customer that replaces stage defaults.
+    #[serde(default)]
+    pub usage: IndexMap<String, ExactDecimal>,
+}
+
+/// A decimal read exactly (string or whole number, never a float).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(transparent)]
+pub struct ExactDecimal(#[serde(deserialize_with = "exact::decimal")] pub Decimal);
+
+fn commitment<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Commitment, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Commitment::from_str(&text).map_err(serde::de::Error::custom)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    schema_version: u32,
+    scenarios: Vec<Value>,
+}
+
+/// Reads a scenarios file; each error names the scenario and the field.
+pub fn load(file: &SourceFile) -> Result<Vec<ScenarioSpec>, Error> {
+    let parsed: ScenarioFile = super::parse(file)?;
+    check_schema_version(&file.label, parsed.schema_version)?;
+    if parsed.scenarios.is_empty() {
+        return Err(Error::data(&file.label, "scenarios", "lists no scenario"));
+    }
+    parsed
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let name = value["name"]
+                .as_str()
+                .map_or_else(String::new, |name| format!(" (\"{name}\")"));
+            serde_path_to_error::deserialize(value).map_err(|error| {
+                Error::data(
+                    &file.label,
+                    format!("scenarios[{index}]{name}: {}", error.path()),
+                    error.inner().to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Parses `key=value,…`; `name` is required unless `default_name` is given.
+pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSpec, String> {
+    let mut fields: IndexMap<&str, &str> = IndexMap::new();
+    for pair in text
+        .split(',')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+    {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("\"{pair}\" is not key=value"))?;
+        if fields.insert(key.trim(), value.trim()).is_some() {
+            return Err(format!("{} is given twice", key.trim()));
+        }
+    }
+    let name = fields
+        .shift_remove("name")
+        .or(default_name)
+        .ok_or("name is missing; give name=…")?
+        .to_owned();
+    let label = name.clone();
+    let scenario_error = |field: &str, message: &str| format!("\"{label}\": {field}: {message}");
+    let mut required = |key: &str| {
+        fields
+            .shift_remove(key)
+            .ok_or_else(|| scenario_error(key, "is missing"))
+    };
+    let customers = required("customers")?;
+    let mrr = required("mrr")?;
+    let spec = ScenarioSpec {
+        customers: customers
+            .parse()
+            .map_err(|_| scenario_error("customers", "must be a whole number, 0 or more"))?,
+        mrr: Decimal::from_str(mrr)
+            .ok()
+            .filter(|mrr| !mrr.is_sign_negative() || mrr.is_zero())
+            .ok_or_else(|| scenario_error("mrr", "must be a number of US dollars, 0 or more"))?,
+        paas: fields.shift_remove("paas").map(str::to_owned),
+        stage: fields
+            .shift_remove("stage")
+            .map(|stage| {
+                stage
+                    .parse()
+                    .map_err(|_| scenario_error("stage", "must be a stage number"))
+            })
+            .transpose()?,
+        commitment: fields
+            .shift_remove("commitment")
+            .map(|commitment| {
+                Commitment::from_str(commitment)
+                    .map_err(|message| scenario_error("commitment", &message))
+            })
+            .transpose()?
+            .unwrap_or_default(),
+        usage: IndexMap::new(),
+        name,
+    };
+    if let Some(unknown) = fields.keys().next() {
+        return Err(scenario_error(
+            unknown,
+            "unknown key; use name, customers, mrr, paas, stage or commitment",
+        ));
+    }
+    Ok(spec)
+}
+
+impl ScenarioSpec {
+    /// The scenario, checked against the data; errors are `(field, message)`.
+    pub fn to_scenario(
+        &self,
+        stages: &Stages,
+        platforms: &[&str],
+    ) -> Result<Scenario, (String, String)> {
+        let platform = self.paas.clone().unwrap_or_else(|| "heroku".to_owned());
+        if !platforms.contains(&platform.as_str()) {
+            return Err((
+                "paas".to_owned(),
+                format!(
+                    "unknown platform \"{platform}\"; use one of: {}",
+                    platforms.join(", ")
+                ),
+            ));
+        }
+        if let Some(stage) = self.stage {
+            if stages.get(stage).is_none() {
+                return Err(("stage".to_owned(), format!("there is no stage {stage}")));
+            }
+        }
+        let usage = UsageOverrides::new(
+            self.usage
+                .iter()
+                .map(|(metric, value)| (metric.clone(), value.0))
+                .collect(),
+            stages,
+        )
+        .map_err(|(key, message)| {
+            (
+                format!("usage.{}", key.trim_start_matches("per_customer.")),
+                message,
+            )
+        })?;
+        Ok(Scenario {
+            customers: self.customers,
+            mrr: self.mrr,
+            platform,
+            forced_stage: self.stage,
+            usage,
+            commitment: self.commitment,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonthsFile {
+    schema_version: u32,
+    months: Vec<MonthEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonthEntry {
+    customers: u64,
+    #[serde(deserialize_with = "exact::decimal")]
+    mrr: Decimal,
+}
+
+/// Reads a month-by-month table for `roadmap --from-file`:
+/// `{"schema_version": 1, "months": [{"customers": 20, "mrr": "2000"}, …]}`.
+pub fn load_months(file: &SourceFile) -> Result<Vec<crate::projection::MonthInput>, Error> {
+    let parsed: MonthsFile = super::parse(file)?;
+    check_schema_version(&file.label, parsed.schema_version)?;
+    if parsed.months.is_empty() {
+        return Err(Error::data(&file.label, "months", "lists no month"));
+    }
+    parsed
+        .months
+        .iter()
+        .enumerate()
+        .map(|(index, month)| {
+            if month.mrr.is_sign_negative() && !month.mrr.is_zero() {
+                return Err(Error::data(
+                    &file.label,
+                    format!("months[{index}].mrr"),
+                    "is negative; MRR is 0 or more",
+                ));
+            }
+            Ok(crate::projection::MonthInput {
+                customers: month.customers,
+                mrr: crate::money::Money::round(month.mrr).amount(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scenarios_read_every_key() {
+        let spec = parse_inline(
+            "name=growth, customers=220, mrr=33000.50, paas=render, stage=3, commitment=1yr",
+            None,
+        )
+        .unwrap();
+        assert_eq!(spec.name, "growth");
+        assert_eq!(spec.customers, 220);
+        assert_eq!(spec.mrr, Decimal::from_str("33000.50").unwrap());
+        assert_eq!(spec.paas.as_deref(), Some("render"));
+        assert_eq!(spec.stage, Some(3));
+        assert_eq!(spec.commitment, Commitment::OneYear);
+    }
+
+    #[test]
+    fn inline_errors_name_the_scenario_and_the_field() {
+        assert_eq!(
+            parse_inline("name=growth,customers=-3,mrr=1", None).unwrap_err(),
+            "\"growth\": customers: must be a whole number, 0 or more"
+        );
+        assert_eq!(
+            parse_inline("name=growth,customers=3", None).unwrap_err(),
+            "\"growth\": mrr: is missing"
+        );
+        assert_eq!(
+            parse_inline("name=growth,customers=3,mrr=1,colour=red", None).unwrap_err(),
+            "\"growth\": colour: unknown key; use name, customers, mrr, paas, stage or commitment"
+        );
+        assert_eq!(
+            parse_inline("customers=3,mrr=1", Some("from"))
+                .unwrap()
+                .name,
+            "from"
+        );
+        assert!(
+            parse_inline("customers=3,mrr=1", None)
+                .unwrap_err()
+                .contains("name is missing")
+        );
+    }
+
+    #[test]
+    fn file_errors_name_the_scenario_and_the_field() {
+        let file = SourceFile {
+            label: "scenarios.json".to_owned(),
+            text: r#"{"schema_version": 1, "scenarios": [
+                {"name": "today", "customers": 120, "mrr": "18000"},
+                {"name": "growth", "customers": "many", "mrr": "30000"}]}"#
+                .to_owned(),
+        };
+        let error = load(&file).unwrap_err().to_string();
+        assert!(
+            error.starts_with("scenarios.json: scenarios[1] (\"growth\"): customers: invalid type"),
+            "{error}"
+        );
+    }
+}

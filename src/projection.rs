@@ -1,0 +1,286 @@
+//! The months ahead: customers and MRR month by month, each month planned like
+//! `infraplan plan` would plan it, with the changes between months, totals by
+//! quarter (the roadmap's Exercise 2) and what to do where cost breaks the
+//! budget. Pure: data and numbers in, plans out.
+
+use rust_decimal::Decimal;
+
+use crate::cost::Commitment;
+use crate::diff::diff;
+use crate::money::{Money, Percent};
+use crate::plan::{Data, Plan, Scenario, Verdict, plan};
+use crate::select::SelectError;
+
+/// Growth to project from today's numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Growth {
+    /// Customers in month 1.
+    pub customers: u64,
+    /// MRR in month 1.
+    pub mrr: Decimal,
+    /// New customers a month, percent of the month before.
+    pub growth_percent: Decimal,
+    /// MRR growth a month, percent; by default MRR follows customers.
+    pub mrr_growth_percent: Option<Decimal>,
+    /// Customers lost a month, percent of the month before.
+    pub churn_percent: Decimal,
+    /// Months to plan.
+    pub months: u32,
+}
+
+/// One month's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthInput {
+    /// Customers, whole.
+    pub customers: u64,
+    /// MRR, to the cent.
+    pub mrr: Decimal,
+}
+
+/// Month by month from `growth`: customers grow by growth less churn, compounded
+/// exactly and rounded to whole customers each month; MRR follows customers
+/// (the same revenue per customer) unless its own growth is given, and is
+/// rounded to the cent.
+pub fn project(growth: &Growth) -> Vec<MonthInput> {
+    let hundred = Decimal::ONE_HUNDRED;
+    let customer_factor = Decimal::ONE + (growth.growth_percent - growth.churn_percent) / hundred;
+    let mrr_factor = growth
+        .mrr_growth_percent
+        .map_or(customer_factor, |percent| Decimal::ONE + percent / hundred);
+    let mut customers = Decimal::from(growth.customers);
+    let mut mrr = growth.mrr;
+    let mut months = Vec::new();
+    for _ in 0..growth.months {
+        months.push(MonthInput {
+            customers: whole(customers),
+            mrr: Money::round(mrr).amount(),
+        });
+        customers = (customers * customer_factor).max(Decimal::ZERO);
+        mrr = (mrr * mrr_factor).max(Decimal::ZERO);
+    }
+    months
+}
+
+fn whole(customers: Decimal) -> u64 {
+    u64::try_from(
+        customers.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+    )
+    .unwrap_or(u64::MAX)
+}
+
+/// One month, planned.
+#[derive(Debug, Clone)]
+pub struct Month<'a> {
+    /// 1, 2, 3…
+    pub number: u32,
+    /// The plan for the month's customers and MRR.
+    pub plan: Plan<'a>,
+    /// What changed from the month before.
+    pub change: MonthChange,
+    /// Where the month breaks the budget, the cheaper options, priced.
+    pub levers: Vec<String>,
+}
+
+/// What changed from the month before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MonthChange {
+    /// The stages, when the month moves to another: (from, to).
+    pub stage_change: Option<(u32, u32)>,
+    /// Components added, removed, replaced or resized ("+ Redis").
+    pub components: Vec<String>,
+    /// This month's total less last month's.
+    pub cost_step: Money,
+    /// The migration steps of a stage change.
+    pub migration: Vec<String>,
+}
+
+/// Three months of the roadmap, as in Exercise 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarter {
+    /// First month.
+    pub first: u32,
+    /// Last month.
+    pub last: u32,
+    /// What is upgraded in it ("month 5: stage 1 → 2").
+    pub upgrades: Vec<String>,
+    /// The months' costs added up.
+    pub total: Money,
+}
+
+/// Plans every month of `inputs` like `plan` would, with `template` giving the
+/// platform, usage, forced stage and commitment.
+pub fn plan_months<'a>(
+    data: &'a Data,
+    template: &Scenario,
+    inputs: &[MonthInput],
+) -> Result<Vec<Month<'a>>, SelectError> {
+    let plans: Vec<Plan<'a>> = inputs
+        .iter()
+        .map(|input| {
+            let scenario = Scenario {
+                customers: input.customers,
+                mrr: input.mrr,
+                ..template.clone()
+            };
+            plan(data, &scenario)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut months = Vec::with_capacity(plans.len());
+    for (index, month_plan) in plans.iter().enumerate() {
+        let change = match index.checked_sub(1).map(|previous| &plans[previous]) {
+            Some(previous) => {
+                let moved = diff(previous, month_plan, &data.stages);
+                MonthChange {
+                    stage_change: moved.stage_change,
+                    components: moved.summary(),
+                    cost_step: moved.delta(),
+                    migration: moved.migration.clone(),
+                }
+            }
+            None => MonthChange::default(),
+        };
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        months.push(Month {
+            number,
+            plan: month_plan.clone(),
+            change,
+            levers: levers(data, month_plan),
+        });
+    }
+    Ok(months)
+}
+
+/// For a month above guidance or over the ceiling: the cheaper options,
+/// priced (1-year commitments, the stage below).
+fn levers(data: &Data, month: &Plan<'_>) -> Vec<String> {
+    if !matches!(
+        month.assessment.verdict,
+        Verdict::AboveGuidance | Verdict::OverCeiling
+    ) {
+        return Vec::new();
+    }
+    let mut levers = Vec::new();
+    if month.scenario.commitment == Commitment::None {
+        let committed = Scenario {
+            commitment: Commitment::OneYear,
+            ..month.scenario.clone()
+        };
+        if let Ok(committed) = plan(data, &committed) {
+            let saving = month.estimate.total - committed.estimate.total;
+            if saving > Money::ZERO {
+                levers.push(format!(
+                    "Reserve capacity for a year: {} a month instead of {} (saves {saving}, {} of the bill)",
+                    committed.estimate.total,
+                    month.estimate.total,
+                    saving
+                        .share_of(month.estimate.total.amount())
+                        .map_or_else(String::new, |share: Percent| share.to_string())
+                ));
+            }
+        }
+    }
+    if let Some(cheaper) = &month.cheaper {
+        levers.push(format!(
+            "Stay on stage {} longer: {} a month for the same customers, with less redundancy",
+            cheaper.stage.number, cheaper.total
+        ));
+    }
+    levers
+}
+
+/// Exercise 2's table: months 1–3, 4–6… with upgrades and cost.
+pub fn quarters(months: &[Month<'_>]) -> Vec<Quarter> {
+    months
+        .chunks(3)
+        .map(|chunk| Quarter {
+            first: chunk[0].number,
+            last: chunk[chunk.len() - 1].number,
+            upgrades: chunk
+                .iter()
+                .filter_map(|month| {
+                    month.change.stage_change.map(|(from, to)| {
+                        format!(
+                            "month {}: stage {from} → {to} ({} a month{})",
+                            month.number,
+                            signed(month.change.cost_step),
+                            if month.change.components.is_empty() {
+                                String::new()
+                            } else {
+                                format!("; {}", month.change.components.join(", "))
+                            }
+                        )
+                    })
+                })
+                .collect(),
+            total: chunk.iter().map(|month| month.plan.estimate.total).sum(),
+        })
+        .collect()
+}
+
+/// `+$12.00` or `-$3.50`.
+pub fn signed(amount: Money) -> String {
+    if amount >= Money::ZERO {
+        format!("+{amount}")
+    } else {
+        amount.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn customers_compound_and_mrr_follows_them() {
+        let months = project(&Growth {
+            customers: 20,
+            mrr: dec("2000"),
+            growth_percent: dec("25"),
+            mrr_growth_percent: None,
+            churn_percent: Decimal::ZERO,
+            months: 5,
+        });
+        let customers: Vec<u64> = months.iter().map(|month| month.customers).collect();
+        // 20, 25, 31.25, 39.0625, 48.828125
+        assert_eq!(customers, [20, 25, 31, 39, 49]);
+        let mrr: Vec<Decimal> = months.iter().map(|month| month.mrr).collect();
+        let expected: Vec<Decimal> = ["2000", "2500", "3125", "3906.25", "4882.81"]
+            .map(dec)
+            .to_vec();
+        assert_eq!(mrr, expected);
+    }
+
+    #[test]
+    fn churn_offsets_growth_and_mrr_can_grow_on_its_own() {
+        let months = project(&Growth {
+            customers: 100,
+            mrr: dec("10000"),
+            growth_percent: dec("10"),
+            mrr_growth_percent: Some(dec("5")),
+            churn_percent: dec("4"),
+            months: 3,
+        });
+        let customers: Vec<u64> = months.iter().map(|month| month.customers).collect();
+        assert_eq!(customers, [100, 106, 112]);
+        assert_eq!(months[2].mrr, dec("11025.00"));
+    }
+
+    #[test]
+    fn customers_never_go_below_zero() {
+        let months = project(&Growth {
+            customers: 10,
+            mrr: dec("100"),
+            growth_percent: Decimal::ZERO,
+            mrr_growth_percent: None,
+            churn_percent: dec("150"),
+            months: 3,
+        });
+        assert_eq!(months[2].customers, 0);
+        assert_eq!(months[2].mrr, Decimal::ZERO);
+    }
+}

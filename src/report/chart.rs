@@ -1,0 +1,317 @@
+//! `roadmap --chart FILE.svg`: monthly cost against shares of MRR, with stage
+//! changes marked. Plain SVG, coordinates computed with exact decimals.
+
+use std::fmt::Write as _;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::money::Money;
+
+/// One month on the chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartMonth {
+    /// 1, 2, 3…
+    pub number: u32,
+    /// The month's infrastructure cost.
+    pub cost: Money,
+    /// The month's MRR.
+    pub mrr: Decimal,
+    /// The stage the month runs on.
+    pub stage: u32,
+}
+
+/// A share-of-MRR line: its percent, its name and colour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareLine {
+    /// Percent of MRR.
+    pub percent: Decimal,
+    /// Legend text ("15% of MRR: Scaled guidance").
+    pub label: String,
+}
+
+const WIDTH: i64 = 860;
+const HEIGHT: i64 = 500;
+const LEFT: i64 = 100;
+const RIGHT: i64 = 40;
+const TOP: i64 = 70;
+const BOTTOM: i64 = 70;
+const COST_COLOUR: &str = "#1f6feb";
+const SHARE_COLOURS: [&str; 4] = ["#2da44e", "#bf8700", "#cf222e", "#8250df"];
+
+/// The chart as an SVG document.
+pub fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> String {
+    let plot_width = Decimal::from(WIDTH - LEFT - RIGHT);
+    let plot_height = Decimal::from(HEIGHT - TOP - BOTTOM);
+    let highest = months
+        .iter()
+        .flat_map(|month| {
+            let share_values = shares
+                .iter()
+                .map(|share| month.mrr * share.percent / Decimal::ONE_HUNDRED);
+            std::iter::once(month.cost.amount()).chain(share_values)
+        })
+        .max()
+        .unwrap_or(Decimal::ONE);
+    let (top_value, tick_step) = nice_scale(highest);
+    let steps = Decimal::from(months.len().saturating_sub(1).max(1));
+    let x = |index: usize| -> Decimal {
+        if months.len() == 1 {
+            Decimal::from(LEFT) + plot_width / Decimal::TWO
+        } else {
+            Decimal::from(LEFT) + Decimal::from(index) * plot_width / steps
+        }
+    };
+    let y = |value: Decimal| Decimal::from(TOP) + plot_height - value * plot_height / top_value;
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(
+        out,
+        r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
+    );
+    let _ = writeln!(
+        out,
+        r##"<text x="{}" y="28" font-size="17" font-weight="bold" fill="#24292f">{}</text>"##,
+        LEFT,
+        escape(title)
+    );
+
+    // Horizontal grid and dollar ticks.
+    let mut tick = Decimal::ZERO;
+    while tick <= top_value {
+        let at = coordinate(y(tick));
+        let _ = writeln!(
+            out,
+            r##"<line x1="{LEFT}" y1="{at}" x2="{}" y2="{at}" stroke="#d0d7de" stroke-width="1"/>"##,
+            WIDTH - RIGHT
+        );
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="{at}" text-anchor="end" dominant-baseline="middle" fill="#57606a">{}</text>"##,
+            LEFT - 8,
+            dollars(tick)
+        );
+        tick += tick_step;
+    }
+    // Month ticks, thinned to at most 24 labels.
+    let every = months.len().div_ceil(24).max(1);
+    for (index, month) in months.iter().enumerate() {
+        let at = coordinate(x(index));
+        let _ = writeln!(
+            out,
+            r##"<line x1="{at}" y1="{}" x2="{at}" y2="{}" stroke="#57606a" stroke-width="1"/>"##,
+            HEIGHT - BOTTOM,
+            HEIGHT - BOTTOM + 5
+        );
+        if index % every == 0 {
+            let _ = writeln!(
+                out,
+                r##"<text x="{at}" y="{}" text-anchor="middle" fill="#57606a">{}</text>"##,
+                HEIGHT - BOTTOM + 20,
+                month.number
+            );
+        }
+    }
+    // Axes and their labels.
+    let _ = writeln!(
+        out,
+        r##"<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{}" stroke="#24292f" stroke-width="1.5"/>"##,
+        HEIGHT - BOTTOM
+    );
+    let _ = writeln!(
+        out,
+        r##"<line x1="{LEFT}" y1="{0}" x2="{1}" y2="{0}" stroke="#24292f" stroke-width="1.5"/>"##,
+        HEIGHT - BOTTOM,
+        WIDTH - RIGHT
+    );
+    let _ = writeln!(
+        out,
+        r##"<text x="{}" y="{}" text-anchor="middle" fill="#24292f" font-size="13">Month</text>"##,
+        LEFT + (WIDTH - LEFT - RIGHT) / 2,
+        HEIGHT - 22
+    );
+    let _ = writeln!(
+        out,
+        r##"<text x="22" y="{0}" text-anchor="middle" fill="#24292f" font-size="13" transform="rotate(-90 22 {0})">US dollars per month</text>"##,
+        TOP + (HEIGHT - TOP - BOTTOM) / 2
+    );
+
+    // Stage changes: a dashed line at the first month of the new stage.
+    for (index, pair) in months.windows(2).enumerate() {
+        if pair[0].stage != pair[1].stage {
+            let at = coordinate(x(index + 1));
+            let _ = writeln!(
+                out,
+                r##"<line x1="{at}" y1="{TOP}" x2="{at}" y2="{}" stroke="#6e7781" stroke-width="1.5" stroke-dasharray="2 4"/>"##,
+                HEIGHT - BOTTOM
+            );
+            let _ = writeln!(
+                out,
+                r##"<text x="{at}" y="{}" text-anchor="middle" fill="#24292f" font-weight="bold">stage {} → {}</text>"##,
+                TOP - 8,
+                pair[0].stage,
+                pair[1].stage
+            );
+        }
+    }
+
+    // Share-of-MRR lines, then the cost line on top.
+    for (share, colour) in shares.iter().zip(SHARE_COLOURS) {
+        let points: Vec<String> = months
+            .iter()
+            .enumerate()
+            .map(|(index, month)| {
+                let value = month.mrr * share.percent / Decimal::ONE_HUNDRED;
+                format!("{},{}", coordinate(x(index)), coordinate(y(value)))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="7 5"/>"#,
+            points.join(" ")
+        );
+    }
+    let cost_points: Vec<String> = months
+        .iter()
+        .enumerate()
+        .map(|(index, month)| {
+            format!(
+                "{},{}",
+                coordinate(x(index)),
+                coordinate(y(month.cost.amount()))
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        r#"<polyline points="{}" fill="none" stroke="{COST_COLOUR}" stroke-width="3"/>"#,
+        cost_points.join(" ")
+    );
+    for point in &cost_points {
+        let (cx, cy) = point.split_once(',').unwrap_or(("0", "0"));
+        let _ = writeln!(
+            out,
+            r#"<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COST_COLOUR}"/>"#
+        );
+    }
+
+    // Legend, top left inside the plot.
+    let mut legend_y = TOP + 14;
+    let legend_x = LEFT + 14;
+    let _ = writeln!(
+        out,
+        r##"<rect x="{}" y="{}" width="300" height="{}" fill="#ffffff" stroke="#d0d7de" opacity="0.92"/>"##,
+        legend_x - 8,
+        legend_y - 14,
+        20 * (shares.len() + 1) + 8
+    );
+    let mut entries: Vec<(String, &str, &str)> =
+        vec![("Monthly infrastructure cost".to_owned(), COST_COLOUR, "")];
+    for (share, colour) in shares.iter().zip(SHARE_COLOURS) {
+        entries.push((share.label.clone(), colour, r#" stroke-dasharray="7 5""#));
+    }
+    for (label, colour, dash) in entries {
+        let _ = writeln!(
+            out,
+            r#"<line x1="{legend_x}" y1="{legend_y}" x2="{}" y2="{legend_y}" stroke="{colour}" stroke-width="3"{dash}/>"#,
+            legend_x + 28
+        );
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="{legend_y}" dominant-baseline="middle" fill="#24292f">{}</text>"##,
+            legend_x + 36,
+            escape(&label)
+        );
+        legend_y += 20;
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// A round top for the axis and the step between ticks: 1, 2, 2.5 or 5 × 10ⁿ,
+/// five steps or fewer.
+fn nice_scale(highest: Decimal) -> (Decimal, Decimal) {
+    let highest = highest.max(Decimal::ONE);
+    let mut magnitude = Decimal::ONE;
+    while magnitude * Decimal::TEN <= highest {
+        magnitude *= Decimal::TEN;
+    }
+    let step = [
+        Decimal::ONE,
+        Decimal::TWO,
+        Decimal::new(25, 1),
+        Decimal::new(5, 0),
+        Decimal::TEN,
+    ]
+    .into_iter()
+    .map(|factor| factor * magnitude / Decimal::TWO)
+    .find(|step| *step * Decimal::from(5) >= highest)
+    .unwrap_or(magnitude * Decimal::TWO);
+    let ticks = (highest / step).ceil();
+    (ticks * step, step)
+}
+
+fn coordinate(value: Decimal) -> String {
+    value
+        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+        .to_string()
+}
+
+/// `$12,500`, whole dollars, for axis ticks.
+fn dollars(value: Decimal) -> String {
+    let text = Money::round(value).to_string();
+    text.strip_suffix(".00").map_or(text.clone(), str::to_owned)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn scales_are_round() {
+        assert_eq!(nice_scale(dec("1234")), (dec("1500"), dec("500")));
+        assert_eq!(nice_scale(dec("90")), (dec("100"), dec("25")));
+        assert_eq!(nice_scale(dec("4900")), (dec("5000"), dec("1000")));
+        assert_eq!(nice_scale(Decimal::ZERO), (dec("1"), dec("0.5")));
+    }
+
+    #[test]
+    fn the_chart_marks_stage_changes_and_labels_its_axes() {
+        let months: Vec<ChartMonth> = [(1, "100", "2000", 1), (2, "300", "3000", 2)]
+            .into_iter()
+            .map(|(number, cost, mrr, stage)| ChartMonth {
+                number,
+                cost: Money::round(dec(cost)),
+                mrr: dec(mrr),
+                stage,
+            })
+            .collect();
+        let shares = [ShareLine {
+            percent: dec("20"),
+            label: "20% of MRR".to_owned(),
+        }];
+        let chart = svg("Cost & share", &months, &shares);
+        assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(chart.contains("stage 1 → 2"));
+        assert!(chart.contains(">Month</text>"));
+        assert!(chart.contains(">US dollars per month</text>"));
+        assert!(chart.contains("Cost &amp; share"));
+        assert_eq!(chart.matches("<polyline").count(), 2);
+        assert!(chart.trim_end().ends_with("</svg>"));
+    }
+}

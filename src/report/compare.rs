@@ -1,0 +1,184 @@
+//! `infraplan compare` output: scenarios side by side.
+
+use serde::Serialize;
+
+use super::csv_row;
+use super::table::{Align, Table};
+use crate::compare::differing_lines;
+use crate::cost::Commitment;
+use crate::data::SCHEMA_VERSION;
+use crate::money::{Money, Percent};
+use crate::plan::{Plan, Verdict};
+
+/// How many differing lines a comparison shows.
+const DIFFERING_LINES: usize = 8;
+
+/// The comparison; its JSON form is documented in `docs/json.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareReport {
+    schema_version: u32,
+    scenarios: Vec<ScenarioColumn>,
+    differing_lines: Vec<DifferingLineView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ScenarioColumn {
+    name: String,
+    customers: u64,
+    mrr: Money,
+    platform: String,
+    commitment: Commitment,
+    stage: u32,
+    stage_name: String,
+    variant: String,
+    monthly_total: Money,
+    share_of_mrr: Option<Percent>,
+    verdict: Verdict,
+}
+
+/// A row of the side-by-side table: its label and how to fill a cell.
+type Row = (&'static str, fn(&ScenarioColumn) -> String);
+
+#[derive(Debug, Clone, Serialize)]
+struct DifferingLineView {
+    component: String,
+    sku: String,
+    monthly: Vec<Money>,
+    spread: Money,
+}
+
+impl CompareReport {
+    /// The comparison of named plans, in order.
+    pub fn new(plans: &[(String, Plan<'_>)]) -> CompareReport {
+        let refs: Vec<&Plan<'_>> = plans.iter().map(|(_, plan)| plan).collect();
+        CompareReport {
+            schema_version: SCHEMA_VERSION,
+            scenarios: plans
+                .iter()
+                .map(|(name, plan)| ScenarioColumn {
+                    name: name.clone(),
+                    customers: plan.scenario.customers,
+                    mrr: Money::round(plan.scenario.mrr),
+                    platform: plan.scenario.platform.clone(),
+                    commitment: plan.scenario.commitment,
+                    stage: plan.selection.stage.number,
+                    stage_name: plan.selection.stage.name.clone(),
+                    variant: plan.selection.variant_name.to_owned(),
+                    monthly_total: plan.estimate.total,
+                    share_of_mrr: plan.assessment.share,
+                    verdict: plan.assessment.verdict,
+                })
+                .collect(),
+            differing_lines: differing_lines(&refs, DIFFERING_LINES)
+                .into_iter()
+                .map(|line| DifferingLineView {
+                    spread: line.spread(),
+                    component: line.component,
+                    sku: line.sku,
+                    monthly: line.monthly,
+                })
+                .collect(),
+        }
+    }
+
+    fn side_by_side(&self) -> Table {
+        let mut header: Vec<(&str, Align)> = vec![("", Align::Left)];
+        header.extend(
+            self.scenarios
+                .iter()
+                .map(|scenario| (scenario.name.as_str(), Align::Right)),
+        );
+        let mut table = Table::new(&header);
+        let rows: [Row; 8] = [
+            ("Customers", |s| s.customers.to_string()),
+            ("MRR", |s| s.mrr.to_string()),
+            ("PaaS", |s| s.platform.clone()),
+            ("Commitment", |s| s.commitment.name().to_owned()),
+            ("Stage", |s| {
+                format!("{} ({}, {})", s.stage, s.stage_name, s.variant)
+            }),
+            ("Monthly total", |s| s.monthly_total.to_string()),
+            ("Share of MRR", |s| {
+                s.share_of_mrr
+                    .map_or_else(|| "undefined".to_owned(), |share| share.to_string())
+            }),
+            ("Verdict", |s| s.verdict.label().to_owned()),
+        ];
+        for (label, cell) in rows {
+            let mut row = vec![label.to_owned()];
+            row.extend(self.scenarios.iter().map(cell));
+            table.row(row);
+        }
+        table
+    }
+
+    fn differing(&self) -> Table {
+        let mut header: Vec<(&str, Align)> = vec![("Component", Align::Left), ("SKU", Align::Left)];
+        header.extend(
+            self.scenarios
+                .iter()
+                .map(|scenario| (scenario.name.as_str(), Align::Right)),
+        );
+        header.push(("Spread", Align::Right));
+        let mut table = Table::new(&header);
+        for line in &self.differing_lines {
+            let mut row = vec![line.component.clone(), line.sku.clone()];
+            row.extend(line.monthly.iter().map(Money::to_string));
+            row.push(line.spread.to_string());
+            table.row(row);
+        }
+        table
+    }
+
+    /// Aligned text.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{}\nLines that differ most:\n{}",
+            self.side_by_side().to_text(),
+            self.differing().to_text()
+        )
+    }
+
+    /// Markdown for a pull-request comment.
+    pub fn to_markdown(&self) -> String {
+        format!(
+            "### infraplan: {} scenarios\n\n{}\n#### Lines that differ most\n\n{}",
+            self.scenarios.len(),
+            self.side_by_side().to_markdown(),
+            self.differing().to_markdown()
+        )
+    }
+
+    /// One row per scenario.
+    pub fn to_csv(&self) -> String {
+        let mut out = csv_row(&[
+            "scenario",
+            "customers",
+            "mrr",
+            "platform",
+            "commitment",
+            "stage",
+            "variant",
+            "monthly_total",
+            "share_of_mrr",
+            "verdict",
+        ]);
+        for scenario in &self.scenarios {
+            out.push_str(&csv_row(&[
+                &scenario.name,
+                &scenario.customers.to_string(),
+                &format!("{:.2}", scenario.mrr.amount()),
+                &scenario.platform,
+                scenario.commitment.name(),
+                &scenario.stage.to_string(),
+                &scenario.variant,
+                &format!("{:.2}", scenario.monthly_total.amount()),
+                &scenario
+                    .share_of_mrr
+                    .map_or_else(String::new, |share| share.shown().to_string()),
+                scenario.verdict.key(),
+            ]));
+        }
+        out
+    }
+}

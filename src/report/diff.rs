@@ -1,0 +1,226 @@
+//! `infraplan diff` output: a move between two scenarios, like a Terraform
+//! plan for costs.
+
+use serde::Serialize;
+
+use super::table::{Align, Table};
+use crate::data::SCHEMA_VERSION;
+use crate::diff::{Change, PlanDiff};
+use crate::money::{Money, format_quantity};
+use crate::plan::Plan;
+use crate::projection::signed;
+
+/// The move; its JSON form is documented in `docs/json.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    schema_version: u32,
+    from: Side,
+    to: Side,
+    stage_change: Option<StageChange>,
+    components: Vec<ComponentView>,
+    total_change: Money,
+    migration: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Side {
+    name: String,
+    customers: u64,
+    mrr: Money,
+    stage: u32,
+    variant: String,
+    monthly_total: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct StageChange {
+    from: u32,
+    to: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ComponentView {
+    id: String,
+    name: String,
+    change: Change,
+    from_monthly: Money,
+    to_monthly: Money,
+    lines: Vec<LineView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct LineView {
+    change: Change,
+    from: Option<LineSide>,
+    to: Option<LineSide>,
+    cost_change: Money,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct LineSide {
+    sku: String,
+    quantity: String,
+    unit: String,
+    monthly: Money,
+}
+
+impl DiffReport {
+    /// The report of `moved` between two named plans.
+    pub fn new(from: (&str, &Plan<'_>), to: (&str, &Plan<'_>), moved: &PlanDiff<'_>) -> DiffReport {
+        let side = |(name, plan): (&str, &Plan<'_>)| Side {
+            name: name.to_owned(),
+            customers: plan.scenario.customers,
+            mrr: Money::round(plan.scenario.mrr),
+            stage: plan.selection.stage.number,
+            variant: plan.selection.variant_name.to_owned(),
+            monthly_total: plan.estimate.total,
+        };
+        let line_side = |line: &crate::cost::PricedLine<'_>| LineSide {
+            sku: line.sku.id.clone(),
+            quantity: format_quantity(line.provisioned),
+            unit: line.sku.unit.name().to_owned(),
+            monthly: line.monthly,
+        };
+        DiffReport {
+            schema_version: SCHEMA_VERSION,
+            from: side(from),
+            to: side(to),
+            stage_change: moved
+                .stage_change
+                .map(|(from, to)| StageChange { from, to }),
+            components: moved
+                .components
+                .iter()
+                .map(|component| ComponentView {
+                    id: component.id.clone(),
+                    name: component.name.clone(),
+                    change: component.change,
+                    from_monthly: component.from_monthly,
+                    to_monthly: component.to_monthly,
+                    lines: component
+                        .lines
+                        .iter()
+                        .map(|line| LineView {
+                            change: line.change,
+                            from: line.from.map(line_side),
+                            to: line.to.map(line_side),
+                            cost_change: line.delta,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            total_change: moved.delta(),
+            migration: moved.migration.clone(),
+        }
+    }
+
+    fn lines_table(&self) -> Table {
+        let mut table = Table::new(&[
+            ("", Align::Left),
+            ("Component", Align::Left),
+            ("From", Align::Left),
+            ("To", Align::Left),
+            ("Before", Align::Right),
+            ("After", Align::Right),
+            ("Change", Align::Right),
+        ]);
+        let describe = |side: &Option<LineSide>| {
+            side.as_ref().map_or_else(String::new, |side| {
+                format!("{} × {} {}", side.sku, side.quantity, side.unit)
+            })
+        };
+        for component in &self.components {
+            for line in component
+                .lines
+                .iter()
+                .filter(|line| line.change != Change::Unchanged)
+            {
+                table.row(vec![
+                    line.change.symbol().to_owned(),
+                    component.name.clone(),
+                    describe(&line.from),
+                    describe(&line.to),
+                    line.from
+                        .as_ref()
+                        .map_or_else(String::new, |side| side.monthly.to_string()),
+                    line.to
+                        .as_ref()
+                        .map_or_else(String::new, |side| side.monthly.to_string()),
+                    signed(line.cost_change),
+                ]);
+            }
+        }
+        table
+    }
+
+    fn heading(&self) -> String {
+        let stage = match &self.stage_change {
+            Some(change) => format!("stage {} → {}", change.from, change.to),
+            None => format!("stage {} throughout", self.from.stage),
+        };
+        format!(
+            "{} ({} customers, {} MRR, {} a month) → {} ({} customers, {} MRR, {} a month): {stage}",
+            self.from.name,
+            self.from.customers,
+            self.from.mrr,
+            self.from.monthly_total,
+            self.to.name,
+            self.to.customers,
+            self.to.mrr,
+            self.to.monthly_total
+        )
+    }
+
+    fn counts(&self) -> String {
+        let count = |kind: Change| {
+            self.components
+                .iter()
+                .filter(|component| component.change == kind)
+                .count()
+        };
+        format!(
+            "{} to add, {} to remove, {} to replace, {} to resize, {} repriced, {} with more or less usage; total {} a month",
+            count(Change::Added),
+            count(Change::Removed),
+            count(Change::Replaced),
+            count(Change::Resized),
+            count(Change::Repriced),
+            count(Change::Grown),
+            signed(self.total_change)
+        )
+    }
+
+    /// Aligned text.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "{}\n\n{}\nComponents: {}.\n",
+            self.heading(),
+            self.lines_table().to_text(),
+            self.counts()
+        );
+        if !self.migration.is_empty() {
+            out.push_str("\nMigration:\n");
+            for (index, step) in self.migration.iter().enumerate() {
+                out.push_str(&format!("{}. {step}\n", index + 1));
+            }
+        }
+        out
+    }
+
+    /// Markdown for a pull-request comment.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "### infraplan diff: {}\n\n{}\n**Components:** {}.\n",
+            self.heading(),
+            self.lines_table().to_markdown(),
+            self.counts()
+        );
+        if !self.migration.is_empty() {
+            out.push_str("\n#### Migration\n\n");
+            for (index, step) in self.migration.iter().enumerate() {
+                out.push_str(&format!("{}. {step}\n", index + 1));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,376 @@
+//! `infraplan roadmap` output: the months ahead, by month and by quarter.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::chart::{ChartMonth, ShareLine};
+use super::csv_row;
+use super::table::{Align, Table};
+use crate::cost::Commitment;
+use crate::data::SCHEMA_VERSION;
+use crate::data::stage::{Guidance, Stages};
+use crate::money::{Money, Percent};
+use crate::plan::Verdict;
+use crate::projection::{Growth, Month, Quarter, signed};
+
+/// The roadmap; its JSON form is documented in `docs/json.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoadmapReport {
+    schema_version: u32,
+    growth: Option<GrowthView>,
+    platform: String,
+    commitment: Commitment,
+    months: Vec<MonthView>,
+    quarters: Vec<QuarterView>,
+    total: Money,
+    months_breaking_budget: Vec<u32>,
+    cost_levers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct GrowthView {
+    customers: u64,
+    mrr: Money,
+    growth_percent: Decimal,
+    mrr_growth_percent: Option<Decimal>,
+    churn_percent: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct MonthView {
+    month: u32,
+    customers: u64,
+    mrr: Money,
+    stage: u32,
+    variant: String,
+    monthly_total: Money,
+    share_of_mrr: Option<Percent>,
+    verdict: Verdict,
+    stage_change: Option<[u32; 2]>,
+    changes: Vec<String>,
+    cost_step: Money,
+    migration: Vec<String>,
+    levers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct QuarterView {
+    months: String,
+    upgrades: Vec<String>,
+    total: Money,
+}
+
+impl RoadmapReport {
+    /// The report of planned `months`; `cost_levers` are the roadmap's ways to
+    /// cut cost, listed when some month breaks the budget.
+    pub fn new(
+        growth: Option<&Growth>,
+        months: &[Month<'_>],
+        quarters: &[Quarter],
+        cost_levers: &[String],
+    ) -> RoadmapReport {
+        let breaking: Vec<u32> = months
+            .iter()
+            .filter(|month| {
+                matches!(
+                    month.plan.assessment.verdict,
+                    Verdict::AboveGuidance | Verdict::OverCeiling
+                )
+            })
+            .map(|month| month.number)
+            .collect();
+        let first = &months[0].plan.scenario;
+        RoadmapReport {
+            schema_version: SCHEMA_VERSION,
+            growth: growth.map(|growth| GrowthView {
+                customers: growth.customers,
+                mrr: Money::round(growth.mrr),
+                growth_percent: growth.growth_percent,
+                mrr_growth_percent: growth.mrr_growth_percent,
+                churn_percent: growth.churn_percent,
+            }),
+            platform: first.platform.clone(),
+            commitment: first.commitment,
+            months: months
+                .iter()
+                .map(|month| MonthView {
+                    month: month.number,
+                    customers: month.plan.scenario.customers,
+                    mrr: Money::round(month.plan.scenario.mrr),
+                    stage: month.plan.selection.stage.number,
+                    variant: month.plan.selection.variant_name.to_owned(),
+                    monthly_total: month.plan.estimate.total,
+                    share_of_mrr: month.plan.assessment.share,
+                    verdict: month.plan.assessment.verdict,
+                    stage_change: month.change.stage_change.map(|(from, to)| [from, to]),
+                    changes: month.change.components.clone(),
+                    cost_step: month.change.cost_step,
+                    migration: month.change.migration.clone(),
+                    levers: month.levers.clone(),
+                })
+                .collect(),
+            quarters: quarters
+                .iter()
+                .map(|quarter| QuarterView {
+                    months: format!("{}-{}", quarter.first, quarter.last),
+                    upgrades: quarter.upgrades.clone(),
+                    total: quarter.total,
+                })
+                .collect(),
+            total: months.iter().map(|month| month.plan.estimate.total).sum(),
+            cost_levers: if breaking.is_empty() {
+                Vec::new()
+            } else {
+                cost_levers.to_vec()
+            },
+            months_breaking_budget: breaking,
+        }
+    }
+
+    fn heading(&self) -> String {
+        let growth = match &self.growth {
+            Some(growth) => {
+                let mrr = growth.mrr_growth_percent.map_or_else(
+                    || "MRR following customers".to_owned(),
+                    |percent| format!("MRR growing {}% a month", percent.normalize()),
+                );
+                format!(
+                    "from {} customers and {} MRR, {}% new customers and {}% churn a month, {mrr}",
+                    growth.customers,
+                    growth.mrr,
+                    growth.growth_percent.normalize(),
+                    growth.churn_percent.normalize()
+                )
+            }
+            None => "from the month-by-month file".to_owned(),
+        };
+        let commitment = match self.commitment {
+            Commitment::None => "on-demand prices",
+            Commitment::OneYear => "1-year reserved prices where published",
+        };
+        format!(
+            "{}-month roadmap {growth}; PaaS {}, {commitment}",
+            self.months.len(),
+            self.platform
+        )
+    }
+
+    fn months_table(&self) -> Table {
+        let mut table = Table::new(&[
+            ("Month", Align::Right),
+            ("Customers", Align::Right),
+            ("MRR", Align::Right),
+            ("Stage", Align::Right),
+            ("Monthly cost", Align::Right),
+            ("Share of MRR", Align::Right),
+            ("Verdict", Align::Left),
+            ("Changes", Align::Left),
+        ]);
+        for month in &self.months {
+            table.row(vec![
+                month.month.to_string(),
+                month.customers.to_string(),
+                month.mrr.to_string(),
+                month.stage.to_string(),
+                month.monthly_total.to_string(),
+                month
+                    .share_of_mrr
+                    .map_or_else(|| "undefined".to_owned(), |share| share.to_string()),
+                month.verdict.label().to_owned(),
+                month_changes(month),
+            ]);
+        }
+        table
+    }
+
+    fn quarters_table(&self) -> Table {
+        let mut table = Table::new(&[
+            ("Month", Align::Left),
+            ("Upgrade", Align::Left),
+            ("Estimated cost", Align::Right),
+        ]);
+        for quarter in &self.quarters {
+            let upgrades = if quarter.upgrades.is_empty() {
+                "none".to_owned()
+            } else {
+                quarter.upgrades.join("; ")
+            };
+            table.row(vec![
+                quarter.months.clone(),
+                upgrades,
+                quarter.total.to_string(),
+            ]);
+        }
+        table.row(vec![
+            "Total".to_owned(),
+            String::new(),
+            self.total.to_string(),
+        ]);
+        table
+    }
+
+    fn budget_lines(&self) -> Vec<String> {
+        if self.months_breaking_budget.is_empty() {
+            return vec!["No month breaks the stage's guidance or the ceiling.".to_owned()];
+        }
+        let mut lines = Vec::new();
+        for month in self
+            .months
+            .iter()
+            .filter(|month| self.months_breaking_budget.contains(&month.month))
+        {
+            lines.push(format!(
+                "Month {}: {} at {} of MRR.",
+                month.month,
+                month.verdict.label(),
+                month
+                    .share_of_mrr
+                    .map_or_else(String::new, |share| share.to_string())
+            ));
+            lines.extend(month.levers.iter().map(|lever| format!("  - {lever}")));
+        }
+        lines.push("The roadmap's ways to cut cost:".to_owned());
+        lines.extend(self.cost_levers.iter().map(|lever| format!("  - {lever}")));
+        lines
+    }
+
+    fn migrations(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for month in self
+            .months
+            .iter()
+            .filter(|month| !month.migration.is_empty())
+        {
+            lines.push(format!("Month {}:", month.month));
+            lines.extend(
+                month
+                    .migration
+                    .iter()
+                    .enumerate()
+                    .map(|(index, step)| format!("  {}. {step}", index + 1)),
+            );
+        }
+        lines
+    }
+
+    /// Aligned text.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{}\n\n{}\n", self.heading(), self.months_table().to_text());
+        out.push_str(&format!(
+            "By quarter (the roadmap's 12-month plan):\n{}\n",
+            self.quarters_table().to_text()
+        ));
+        out.push_str(&format!("Budget:\n{}\n", self.budget_lines().join("\n")));
+        let migrations = self.migrations();
+        if !migrations.is_empty() {
+            out.push_str(&format!("\nStage changes:\n{}\n", migrations.join("\n")));
+        }
+        out
+    }
+
+    /// Markdown for a pull-request comment.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "### infraplan roadmap\n\n{}.\n\n{}\n#### By quarter (the roadmap's 12-month plan)\n\n{}\n#### Budget\n\n",
+            self.heading(),
+            self.months_table().to_markdown(),
+            self.quarters_table().to_markdown()
+        );
+        for line in self.budget_lines() {
+            match line.strip_prefix("  - ") {
+                Some(lever) => out.push_str(&format!("  - {lever}\n")),
+                None => out.push_str(&format!("- {line}\n")),
+            }
+        }
+        let migrations = self.migrations();
+        if !migrations.is_empty() {
+            out.push_str("\n#### Stage changes\n\n");
+            for line in migrations {
+                out.push_str(&format!("{line}\n"));
+            }
+        }
+        out
+    }
+
+    /// One row per month.
+    pub fn to_csv(&self) -> String {
+        let mut out = csv_row(&[
+            "month",
+            "customers",
+            "mrr",
+            "stage",
+            "variant",
+            "monthly_total",
+            "share_of_mrr",
+            "verdict",
+            "changes",
+        ]);
+        for month in &self.months {
+            out.push_str(&csv_row(&[
+                &month.month.to_string(),
+                &month.customers.to_string(),
+                &format!("{:.2}", month.mrr.amount()),
+                &month.stage.to_string(),
+                &month.variant,
+                &format!("{:.2}", month.monthly_total.amount()),
+                &month
+                    .share_of_mrr
+                    .map_or_else(String::new, |share| share.shown().to_string()),
+                month.verdict.key(),
+                &month_changes(month),
+            ]));
+        }
+        out
+    }
+
+    /// The chart's data: each month, and the share-of-MRR lines the stages'
+    /// guidance and ceiling draw.
+    pub fn chart_data(&self, stages: &Stages) -> (Vec<ChartMonth>, Vec<ShareLine>) {
+        let months = self
+            .months
+            .iter()
+            .map(|month| ChartMonth {
+                number: month.month,
+                cost: month.monthly_total,
+                mrr: month.mrr.amount(),
+                stage: month.stage,
+            })
+            .collect();
+        let mut shares: Vec<ShareLine> = Vec::new();
+        for stage in stages.all() {
+            if let Guidance::UnderPercentOfMrr(percent) = stage.budget.guidance {
+                shares.push(ShareLine {
+                    percent,
+                    label: format!(
+                        "{}% of MRR: {} guidance (stage {})",
+                        percent.normalize(),
+                        stage.budget.label,
+                        stage.number
+                    ),
+                });
+            }
+        }
+        if let Some(last) = stages.all().last() {
+            let ceiling = last.budget.ceiling_percent_of_mrr;
+            shares.push(ShareLine {
+                percent: ceiling,
+                label: format!("{}% of MRR: the roadmap's ceiling", ceiling.normalize()),
+            });
+        }
+        shares.sort_by_key(|share| share.percent);
+        shares.dedup_by(|left, right| left.percent == right.percent);
+        (months, shares)
+    }
+}
+
+fn month_changes(month: &MonthView) -> String {
+    let mut parts = Vec::new();
+    if let Some([from, to]) = month.stage_change {
+        parts.push(format!("stage {from} → {to}"));
+    }
+    parts.extend(month.changes.iter().cloned());
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("{} ({})", parts.join(", "), signed(month.cost_step))
+}

@@ -1,0 +1,361 @@
+//! `compare`, `roadmap` and `diff`: what-ifs, the months ahead, and moves.
+
+use std::fs;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::support::{fixture, infraplan, infraplan_ok, scratch_dir, snapshot_settings};
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&infraplan_ok(args)).expect("JSON output")
+}
+
+const ROADMAP: [&str; 7] = [
+    "roadmap",
+    "--customers",
+    "20",
+    "--mrr",
+    "2000",
+    "--growth",
+    "25",
+];
+
+/// The must-show roadmap: 20 customers, $2,000 MRR, 25% a month for a year.
+#[test]
+fn a_year_of_growth_crosses_both_stage_changes_and_every_month_costs_what_plan_says() {
+    let roadmap = json(&[&ROADMAP[..], &["--format", "json"]].concat());
+    let months = roadmap["months"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    let stages: Vec<u64> = months
+        .iter()
+        .map(|month| month["stage"].as_u64().unwrap())
+        .collect();
+    assert_eq!(stages, [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3]);
+    assert_eq!(months[5]["stage_change"], serde_json::json!([1, 2]));
+    assert_eq!(months[11]["stage_change"], serde_json::json!([2, 3]));
+    assert!(!months[11]["migration"].as_array().unwrap().is_empty());
+    for month in months {
+        let customers = month["customers"].to_string();
+        let mrr = month["mrr"].as_str().unwrap();
+        let plan = json(&[
+            "plan",
+            "--customers",
+            &customers,
+            "--mrr",
+            mrr,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(
+            month["monthly_total"], plan["total"],
+            "month {}",
+            month["month"]
+        );
+        assert_eq!(
+            month["share_of_mrr"], plan["budget"]["share_of_mrr"],
+            "month {}",
+            month["month"]
+        );
+        assert_eq!(
+            month["verdict"], plan["budget"]["verdict"],
+            "month {}",
+            month["month"]
+        );
+    }
+    let quarters = roadmap["quarters"].as_array().unwrap();
+    assert_eq!(quarters.len(), 4);
+    let quarter_total: Decimal = quarters
+        .iter()
+        .map(|quarter| Decimal::from_str(quarter["total"].as_str().unwrap()).unwrap())
+        .sum();
+    let month_total: Decimal = months
+        .iter()
+        .map(|month| Decimal::from_str(month["monthly_total"].as_str().unwrap()).unwrap())
+        .sum();
+    assert_eq!(quarter_total, month_total);
+    assert_eq!(
+        Decimal::from_str(roadmap["total"].as_str().unwrap()).unwrap(),
+        month_total
+    );
+}
+
+#[test]
+fn roadmap_output_snapshots() {
+    for format in ["table", "markdown", "json", "csv"] {
+        let output = infraplan_ok(&[&ROADMAP[..], &["--format", format]].concat());
+        snapshot_settings()
+            .bind(|| insta::assert_snapshot!(format!("roadmap__growth__{format}"), output));
+    }
+    // Low revenue for the stack: months break the ceiling, with priced ways out.
+    let tight = infraplan_ok(&[
+        "roadmap",
+        "--customers",
+        "150",
+        "--mrr",
+        "3000",
+        "--growth",
+        "10",
+        "--months",
+        "6",
+    ]);
+    snapshot_settings().bind(|| insta::assert_snapshot!("roadmap__over-budget__table", tight));
+    let from_file = infraplan_ok(&[
+        "roadmap",
+        "--from-file",
+        &fixture("months.json"),
+        "--paas",
+        "render",
+    ]);
+    snapshot_settings().bind(|| insta::assert_snapshot!("roadmap__from-file__table", from_file));
+}
+
+#[test]
+fn the_chart_draws_cost_against_shares_of_mrr() {
+    let dir = scratch_dir("roadmap-chart");
+    let chart = dir.join("roadmap.svg");
+    infraplan_ok(&[&ROADMAP[..], &["--chart", &chart.to_string_lossy()]].concat());
+    let svg = fs::read_to_string(&chart).unwrap();
+    for expected in [
+        ">Month</text>",
+        ">US dollars per month</text>",
+        "stage 1 → 2",
+        "stage 2 → 3",
+        "10% of MRR",
+        "15% of MRR",
+        "20% of MRR",
+    ] {
+        assert!(svg.contains(expected), "the chart lacks {expected}");
+    }
+    assert_eq!(
+        svg.matches("<polyline").count(),
+        4,
+        "cost and three shares of MRR"
+    );
+    snapshot_settings().bind(|| insta::assert_snapshot!("roadmap__chart", svg));
+}
+
+#[test]
+fn compare_output_snapshots() {
+    let scenarios = fixture("scenarios.json");
+    for format in ["table", "markdown", "json", "csv"] {
+        let output = infraplan_ok(&["compare", &scenarios, "--format", format]);
+        snapshot_settings()
+            .bind(|| insta::assert_snapshot!(format!("compare__three__{format}"), output));
+    }
+}
+
+#[test]
+fn inline_scenarios_compare_like_a_file() {
+    let file = json(&["compare", &fixture("scenarios.json"), "--format", "json"]);
+    let inline = json(&[
+        "compare",
+        "--scenario",
+        "name=today,customers=120,mrr=18000",
+        "--scenario",
+        "name=on Render,customers=120,mrr=18000,paas=render",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(file["scenarios"][0], inline["scenarios"][0]);
+    assert_eq!(file["scenarios"][1], inline["scenarios"][1]);
+}
+
+#[test]
+fn diff_output_snapshots() {
+    let args = [
+        "diff",
+        "--from",
+        "name=small team,customers=150,mrr=22500",
+        "--to",
+        "name=growing,customers=250,mrr=37500",
+    ];
+    for format in ["table", "markdown", "json"] {
+        let output = infraplan_ok(&[&args[..], &["--format", format]].concat());
+        snapshot_settings()
+            .bind(|| insta::assert_snapshot!(format!("diff__stage2-to-stage3__{format}"), output));
+    }
+    let moved = json(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(
+        moved["stage_change"],
+        serde_json::json!({"from": 2, "to": 3})
+    );
+    assert_eq!(
+        Decimal::from_str(moved["total_change"].as_str().unwrap()).unwrap(),
+        Decimal::from_str(moved["to"]["monthly_total"].as_str().unwrap()).unwrap()
+            - Decimal::from_str(moved["from"]["monthly_total"].as_str().unwrap()).unwrap()
+    );
+    let changes: Vec<&str> = moved["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|component| component["change"].as_str().unwrap())
+        .collect();
+    assert!(
+        changes.contains(&"replaced") && changes.contains(&"added") && changes.contains(&"removed")
+    );
+}
+
+#[test]
+fn a_diff_within_a_stage_has_no_migration() {
+    let moved = json(&[
+        "diff",
+        "--from",
+        "customers=60,mrr=9000",
+        "--to",
+        "customers=180,mrr=27000",
+        "--format",
+        "json",
+    ]);
+    assert!(moved["stage_change"].is_null());
+    assert!(moved["migration"].as_array().unwrap().is_empty());
+    let web = moved["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|component| component["id"] == "web")
+        .unwrap();
+    assert_eq!(web["change"], "resized");
+}
+
+#[test]
+fn budget_gates_cover_compare_and_roadmap() {
+    let compare = infraplan(&[
+        "compare",
+        "--scenario",
+        "name=tight,customers=120,mrr=2000",
+        "--fail-on",
+        "over-ceiling",
+    ]);
+    assert_eq!(compare.code, 3);
+    assert!(
+        compare
+            .stderr
+            .contains("\"tight\" (stage 2, 24.2% of MRR, over the ceiling)"),
+        "{}",
+        compare.stderr
+    );
+    let roadmap = infraplan(&[
+        "roadmap",
+        "--customers",
+        "150",
+        "--mrr",
+        "3000",
+        "--growth",
+        "10",
+        "--months",
+        "6",
+        "--fail-on",
+        "over-ceiling",
+    ]);
+    assert_eq!(roadmap.code, 3);
+    assert!(
+        roadmap
+            .stderr
+            .starts_with("error: --fail-on over-ceiling: the budget gate is broken by month 4"),
+        "{}",
+        roadmap.stderr
+    );
+    assert_eq!(
+        infraplan(&[&ROADMAP[..], &["--fail-on", "above-guidance"]].concat()).code,
+        0
+    );
+}
+
+#[test]
+fn scenario_refusals_name_the_scenario_and_the_field() {
+    let cases: Vec<(&str, Vec<String>, i32)> = vec![
+        (
+            "file: a float",
+            vec!["compare".into(), fixture("scenarios-bad.json")],
+            65,
+        ),
+        (
+            "inline: bad number",
+            vec![
+                "compare".into(),
+                "--scenario".into(),
+                "name=growth,customers=lots,mrr=1".into(),
+            ],
+            2,
+        ),
+        (
+            "inline: unknown paas",
+            vec![
+                "compare".into(),
+                "--scenario".into(),
+                "name=growth,customers=1,mrr=1,paas=fly".into(),
+            ],
+            2,
+        ),
+        (
+            "inline: same name twice",
+            vec![
+                "compare".into(),
+                "--scenario".into(),
+                "name=a,customers=1,mrr=1".into(),
+                "--scenario".into(),
+                "name=a,customers=2,mrr=1".into(),
+            ],
+            2,
+        ),
+        ("no scenarios", vec!["compare".into()], 2),
+        (
+            "roadmap without growth",
+            vec![
+                "roadmap".into(),
+                "--customers".into(),
+                "20".into(),
+                "--mrr".into(),
+                "2000".into(),
+            ],
+            2,
+        ),
+        (
+            "roadmap negative growth",
+            vec![
+                "roadmap".into(),
+                "--customers".into(),
+                "20".into(),
+                "--mrr".into(),
+                "2000".into(),
+                "--growth".into(),
+                "-5".into(),
+            ],
+            2,
+        ),
+        (
+            "diff missing mrr",
+            vec![
+                "diff".into(),
+                "--from".into(),
+                "customers=1".into(),
+                "--to".into(),
+                "customers=2,mrr=2".into(),
+            ],
+            2,
+        ),
+        (
+            "diff unknown stage",
+            vec![
+                "diff".into(),
+                "--from".into(),
+                "customers=1,mrr=1,stage=9".into(),
+                "--to".into(),
+                "customers=2,mrr=2".into(),
+            ],
+            2,
+        ),
+    ];
+    let mut report = String::new();
+    for (name, args, code) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = infraplan(&args);
+        assert_eq!(run.code, code, "{name}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{name} printed to stdout");
+        assert_eq!(run.stderr.lines().count(), 1, "{name}: {}", run.stderr);
+        report.push_str(&format!("{name} (exit {code}):\n  {}", run.stderr));
+    }
+    snapshot_settings().bind(|| insta::assert_snapshot!("errors__scenarios", report));
+}

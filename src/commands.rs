@@ -13,7 +13,9 @@ use crate::report::compare::CompareReport;
 use crate::report::diff::DiffReport;
 use crate::report::roadmap::RoadmapReport;
 use crate::report::{self, Format, TabularFormat, chart};
-use crate::{Outcome, gate_breaches, known_platforms, read_input, select_error};
+use crate::{
+    Outcome, checked_platform_and_usage, gate_breaches, known_platforms, read_input, select_error,
+};
 
 /// `infraplan compare`.
 pub fn compare(data: &Data, args: &CompareArgs) -> Result<Outcome, Error> {
@@ -84,21 +86,7 @@ fn scenario_error(source: &str, name: &str, field: &str, message: &str) -> Error
 
 /// `infraplan roadmap`.
 pub fn roadmap(data: &Data, args: &RoadmapArgs) -> Result<Outcome, Error> {
-    let usage = match &args.usage {
-        Some(path) => UsageOverrides::load(&read_input(path, "--usage")?, &data.stages)?,
-        None => UsageOverrides::default(),
-    };
-    let platforms = known_platforms(&data.stages);
-    if !platforms.contains(&args.paas.as_str()) {
-        return Err(Error::usage(
-            "--paas",
-            format!(
-                "unknown platform \"{}\"; use one of: {}",
-                args.paas,
-                platforms.join(", ")
-            ),
-        ));
-    }
+    let usage = checked_platform_and_usage(&args.paas, args.usage.as_deref(), data)?;
     let (growth, inputs) = match &args.from_file {
         Some(path) => (
             None,

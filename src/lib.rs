@@ -197,24 +197,7 @@ pub fn load_data(args: &DataArgs) -> Result<Data, Error> {
 
 /// A scenario from flags, checked against the data.
 pub fn scenario_from(args: &ScenarioArgs, data: &Data) -> Result<Scenario, Error> {
-    let platforms = known_platforms(&data.stages);
-    if !platforms.contains(&args.paas.as_str()) {
-        return Err(Error::usage(
-            "--paas",
-            format!(
-                "unknown platform \"{}\"; use one of: {}",
-                args.paas,
-                platforms.join(", ")
-            ),
-        ));
-    }
-    let usage = match &args.usage {
-        Some(path) => {
-            let file = read_input(path, "--usage")?;
-            UsageOverrides::load(&file, &data.stages)?
-        }
-        None => UsageOverrides::default(),
-    };
+    let usage = checked_platform_and_usage(&args.paas, args.usage.as_deref(), data)?;
     Ok(Scenario {
         customers: args.customers,
         mrr: args.mrr,
@@ -223,6 +206,28 @@ pub fn scenario_from(args: &ScenarioArgs, data: &Data) -> Result<Scenario, Error
         usage,
         commitment: args.commitment,
     })
+}
+
+/// Checks `--paas` against the stages' variants and loads `--usage`.
+pub fn checked_platform_and_usage(
+    paas: &str,
+    usage: Option<&Path>,
+    data: &Data,
+) -> Result<UsageOverrides, Error> {
+    let platforms = known_platforms(&data.stages);
+    if !platforms.contains(&paas) {
+        return Err(Error::usage(
+            "--paas",
+            format!(
+                "unknown platform \"{paas}\"; use one of: {}",
+                platforms.join(", ")
+            ),
+        ));
+    }
+    match usage {
+        Some(path) => UsageOverrides::load(&read_input(path, "--usage")?, &data.stages),
+        None => Ok(UsageOverrides::default()),
+    }
 }
 
 /// Every platform some stage has a variant for, in stage order.

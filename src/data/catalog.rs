@@ -271,25 +271,11 @@ fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), 
             format!("\"{}\" is not a date written YYYY-MM-DD", sku.source.as_of),
         );
     }
-    if !mentions_number(&sku.source.excerpt, sku.price) {
-        return fail(
-            "source.excerpt",
-            format!(
-                "does not state the price {}; quote the words on the page that give it",
-                sku.price
-            ),
-        );
-    }
+    check_stated(&sku.source.excerpt, sku.price)
+        .or_else(|message| fail("source.excerpt", message))?;
     if let Some(committed) = &sku.commitment_1yr {
-        if !mentions_number(&committed.source.excerpt, committed.price) {
-            return fail(
-                "commitment_1yr.source.excerpt",
-                format!(
-                    "does not state the price {}; quote the words on the page that give it",
-                    committed.price
-                ),
-            );
-        }
+        check_stated(&committed.source.excerpt, committed.price)
+            .or_else(|message| fail("commitment_1yr.source.excerpt", message))?;
         if committed.price > sku.price || !is_iso_date(&committed.source.as_of) {
             return fail(
                 "commitment_1yr",
@@ -314,6 +300,17 @@ fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// Whether a cited excerpt states the price it backs.
+fn check_stated(excerpt: &str, price: Decimal) -> Result<(), String> {
+    if mentions_number(excerpt, price) {
+        Ok(())
+    } else {
+        Err(format!(
+            "does not state the price {price}; quote the words on the page that give it"
+        ))
+    }
 }
 
 /// `YYYY-MM-DD` with a plausible month and day.

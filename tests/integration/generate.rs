@@ -13,34 +13,10 @@ use hcl::Expression;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::support::{infraplan, infraplan_ok, scratch_dir, snapshot_settings, tree};
+use crate::support::{VARIANTS, infraplan, infraplan_ok, scratch_dir, snapshot_settings, tree};
 use crate::terraform::{
     checkov, parse_dir, resources, run_checkov, run_terraform, schema_problems, terraform,
 };
-
-/// One scenario per stage and platform variant.
-const VARIANTS: [(&str, [&str; 6]); 5] = [
-    (
-        "stage1-heroku",
-        ["--customers", "30", "--mrr", "3000", "--paas", "heroku"],
-    ),
-    (
-        "stage1-render",
-        ["--customers", "30", "--mrr", "3000", "--paas", "render"],
-    ),
-    (
-        "stage2-heroku",
-        ["--customers", "120", "--mrr", "18000", "--paas", "heroku"],
-    ),
-    (
-        "stage2-render",
-        ["--customers", "120", "--mrr", "18000", "--paas", "render"],
-    ),
-    (
-        "stage3-aws",
-        ["--customers", "450", "--mrr", "90000", "--paas", "heroku"],
-    ),
-];
 
 const NAMING: [&str; 4] = ["--name", "acme-saas", "--domain", "example.com"];
 

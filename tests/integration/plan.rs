@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::support::{fixture, infraplan_ok, snapshot_settings};
+use crate::support::{VARIANTS, fixture, infraplan_ok, snapshot_settings};
 
 fn plan_json(args: &[&str]) -> Value {
     let mut all = vec!["plan", "--format", "json"];
@@ -187,28 +187,7 @@ fn same_input_same_bytes() {
 /// One scenario per stage and variant, in every format.
 #[test]
 fn plan_output_snapshots() {
-    let scenarios = [
-        (
-            "stage1-heroku",
-            ["--customers", "30", "--mrr", "3000", "--paas", "heroku"],
-        ),
-        (
-            "stage1-render",
-            ["--customers", "30", "--mrr", "3000", "--paas", "render"],
-        ),
-        (
-            "stage2-heroku",
-            ["--customers", "120", "--mrr", "18000", "--paas", "heroku"],
-        ),
-        (
-            "stage2-render",
-            ["--customers", "120", "--mrr", "18000", "--paas", "render"],
-        ),
-        (
-            "stage3-aws",
-            ["--customers", "450", "--mrr", "90000", "--paas", "heroku"],
-        ),
-    ];
+    let scenarios = VARIANTS;
     for (name, args) in scenarios {
         for format in ["table", "markdown", "json"] {
             let mut all = vec!["plan", "--format", format];

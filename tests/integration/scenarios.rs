@@ -22,6 +22,19 @@ const ROADMAP: [&str; 7] = [
     "25",
 ];
 
+/// Too little revenue for the stack: months 4 to 6 are over the ceiling.
+const TIGHT: [&str; 9] = [
+    "roadmap",
+    "--customers",
+    "150",
+    "--mrr",
+    "3000",
+    "--growth",
+    "10",
+    "--months",
+    "6",
+];
+
 /// The must-show roadmap: 20 customers, $2,000 MRR, 25% a month for a year.
 #[test]
 fn a_year_of_growth_crosses_both_stage_changes_and_every_month_costs_what_plan_says() {
@@ -89,17 +102,7 @@ fn roadmap_output_snapshots() {
             .bind(|| insta::assert_snapshot!(format!("roadmap__growth__{format}"), output));
     }
     // Low revenue for the stack: months break the ceiling, with priced ways out.
-    let tight = infraplan_ok(&[
-        "roadmap",
-        "--customers",
-        "150",
-        "--mrr",
-        "3000",
-        "--growth",
-        "10",
-        "--months",
-        "6",
-    ]);
+    let tight = infraplan_ok(&TIGHT);
     snapshot_settings().bind(|| insta::assert_snapshot!("roadmap__over-budget__table", tight));
     let from_file = infraplan_ok(&[
         "roadmap",
@@ -236,19 +239,7 @@ fn budget_gates_cover_compare_and_roadmap() {
         "{}",
         compare.stderr
     );
-    let roadmap = infraplan(&[
-        "roadmap",
-        "--customers",
-        "150",
-        "--mrr",
-        "3000",
-        "--growth",
-        "10",
-        "--months",
-        "6",
-        "--fail-on",
-        "over-ceiling",
-    ]);
+    let roadmap = infraplan(&[&TIGHT[..], &["--fail-on", "over-ceiling"]].concat());
     assert_eq!(roadmap.code, 3);
     assert!(
         roadmap

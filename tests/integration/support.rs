@@ -84,3 +84,27 @@ pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walk(dir, dir, &mut files);
     files
 }
+
+/// One scenario per stage and platform variant.
+pub(crate) const VARIANTS: [(&str, [&str; 6]); 5] = [
+    (
+        "stage1-heroku",
+        ["--customers", "30", "--mrr", "3000", "--paas", "heroku"],
+    ),
+    (
+        "stage1-render",
+        ["--customers", "30", "--mrr", "3000", "--paas", "render"],
+    ),
+    (
+        "stage2-heroku",
+        ["--customers", "120", "--mrr", "18000", "--paas", "heroku"],
+    ),
+    (
+        "stage2-render",
+        ["--customers", "120", "--mrr", "18000", "--paas", "render"],
+    ),
+    (
+        "stage3-aws",
+        ["--customers", "450", "--mrr", "90000", "--paas", "heroku"],
+    ),
+];

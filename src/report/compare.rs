@@ -2,13 +2,14 @@
 
 use serde::Serialize;
 
+use super::PlanSummary;
 use super::csv_row;
 use super::table::{Align, Table};
 use crate::compare::differing_lines;
 use crate::cost::Commitment;
 use crate::data::SCHEMA_VERSION;
-use crate::money::{Money, Percent};
-use crate::plan::{Plan, Verdict};
+use crate::money::Money;
+use crate::plan::Plan;
 
 /// How many differing lines a comparison shows.
 const DIFFERING_LINES: usize = 8;
@@ -28,12 +29,8 @@ struct ScenarioColumn {
     mrr: Money,
     platform: String,
     commitment: Commitment,
-    stage: u32,
-    stage_name: String,
-    variant: String,
-    monthly_total: Money,
-    share_of_mrr: Option<Percent>,
-    verdict: Verdict,
+    #[serde(flatten)]
+    plan: PlanSummary,
 }
 
 /// A row of the side-by-side table: its label and how to fill a cell.
@@ -61,12 +58,7 @@ impl CompareReport {
                     mrr: Money::round(plan.scenario.mrr),
                     platform: plan.scenario.platform.clone(),
                     commitment: plan.scenario.commitment,
-                    stage: plan.selection.stage.number,
-                    stage_name: plan.selection.stage.name.clone(),
-                    variant: plan.selection.variant_name.to_owned(),
-                    monthly_total: plan.estimate.total,
-                    share_of_mrr: plan.assessment.share,
-                    verdict: plan.assessment.verdict,
+                    plan: PlanSummary::new(plan),
                 })
                 .collect(),
             differing_lines: differing_lines(&refs, DIFFERING_LINES)
@@ -95,14 +87,18 @@ impl CompareReport {
             ("PaaS", |s| s.platform.clone()),
             ("Commitment", |s| s.commitment.name().to_owned()),
             ("Stage", |s| {
-                format!("{} ({}, {})", s.stage, s.stage_name, s.variant)
+                format!(
+                    "{} ({}, {})",
+                    s.plan.stage, s.plan.stage_name, s.plan.variant
+                )
             }),
-            ("Monthly total", |s| s.monthly_total.to_string()),
+            ("Monthly total", |s| s.plan.monthly_total.to_string()),
             ("Share of MRR", |s| {
-                s.share_of_mrr
+                s.plan
+                    .share_of_mrr
                     .map_or_else(|| "undefined".to_owned(), |share| share.to_string())
             }),
-            ("Verdict", |s| s.verdict.label().to_owned()),
+            ("Verdict", |s| s.plan.verdict.label().to_owned()),
         ];
         for (label, cell) in rows {
             let mut row = vec![label.to_owned()];
@@ -170,13 +166,14 @@ impl CompareReport {
                 &format!("{:.2}", scenario.mrr.amount()),
                 &scenario.platform,
                 scenario.commitment.name(),
-                &scenario.stage.to_string(),
-                &scenario.variant,
-                &format!("{:.2}", scenario.monthly_total.amount()),
+                &scenario.plan.stage.to_string(),
+                &scenario.plan.variant,
+                &format!("{:.2}", scenario.plan.monthly_total.amount()),
                 &scenario
+                    .plan
                     .share_of_mrr
                     .map_or_else(String::new, |share| share.shown().to_string()),
-                scenario.verdict.key(),
+                scenario.plan.verdict.key(),
             ]));
         }
         out

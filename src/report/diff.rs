@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::numbered;
 use super::table::{Align, Table};
 use crate::data::SCHEMA_VERSION;
 use crate::diff::{Change, PlanDiff};
@@ -200,9 +201,7 @@ impl DiffReport {
         );
         if !self.migration.is_empty() {
             out.push_str("\nMigration:\n");
-            for (index, step) in self.migration.iter().enumerate() {
-                out.push_str(&format!("{}. {step}\n", index + 1));
-            }
+            out.push_str(&numbered(&self.migration, ""));
         }
         out
     }
@@ -217,9 +216,7 @@ impl DiffReport {
         );
         if !self.migration.is_empty() {
             out.push_str("\n#### Migration\n\n");
-            for (index, step) in self.migration.iter().enumerate() {
-                out.push_str(&format!("{}. {step}\n", index + 1));
-            }
+            out.push_str(&numbered(&self.migration, ""));
         }
         out
     }

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
+use super::PlanSummary;
 use super::table::{Align, Table};
 use crate::data::SCHEMA_VERSION;
 use crate::generate::{Generated, Mode};
-use crate::money::{Money, Percent};
-use crate::plan::{Plan, Verdict};
+use crate::plan::Plan;
 use crate::reconcile::{Outcome, SIDECAR_SUFFIX};
 
 /// What `generate` reports; its JSON form is documented in `docs/json.md`.
@@ -15,12 +15,8 @@ pub struct GenerateReport {
     schema_version: u32,
     out: String,
     mode: &'static str,
-    stage: u32,
-    stage_name: String,
-    variant: String,
-    monthly_total: Money,
-    share_of_mrr: Option<Percent>,
-    verdict: Verdict,
+    #[serde(flatten)]
+    plan: PlanSummary,
     warnings: Vec<String>,
     differs: bool,
     files: Vec<FileView>,
@@ -47,12 +43,7 @@ impl GenerateReport {
                 Mode::DryRun => "dry_run",
                 Mode::Check => "check",
             },
-            stage: plan.selection.stage.number,
-            stage_name: plan.selection.stage.name.clone(),
-            variant: plan.selection.variant_name.to_owned(),
-            monthly_total: plan.estimate.total,
-            share_of_mrr: plan.assessment.share,
-            verdict: plan.assessment.verdict,
+            plan: PlanSummary::new(plan),
             warnings: plan.estimate.warnings.clone(),
             differs: generated.differs,
             files: generated
@@ -87,7 +78,7 @@ impl GenerateReport {
         };
         out.push_str(&format!(
             "Stage {} ({}) on {}. {action}.\n\n",
-            self.stage, self.stage_name, self.variant
+            self.plan.stage, self.plan.stage_name, self.plan.variant
         ));
         let mut table = Table::new(&[
             ("File", Align::Left),
@@ -107,13 +98,13 @@ impl GenerateReport {
             table.to_text()
         });
         out.push('\n');
-        let share = self.share_of_mrr.map_or_else(
+        let share = self.plan.share_of_mrr.map_or_else(
             || "share of MRR undefined (MRR is $0.00)".to_owned(),
-            |share| format!("{share} of MRR ({})", self.verdict.label()),
+            |share| format!("{share} of MRR ({})", self.plan.verdict.label()),
         );
         out.push_str(&format!(
             "Monthly estimate: {}, {share}.\n",
-            self.monthly_total
+            self.plan.monthly_total
         ));
         for warning in &self.warnings {
             out.push_str(&format!("Warning: {warning}\n"));

@@ -51,6 +51,41 @@ pub fn csv_row(fields: &[&str]) -> String {
     format!("{}\n", quoted.join(","))
 }
 
+/// The six facts every report gives about a planned scenario; flattened into
+/// each report's JSON, so the keys sit beside the report's own.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanSummary {
+    stage: u32,
+    stage_name: String,
+    variant: String,
+    monthly_total: crate::money::Money,
+    share_of_mrr: Option<crate::money::Percent>,
+    verdict: crate::plan::Verdict,
+}
+
+impl PlanSummary {
+    /// The summary of `plan`.
+    pub fn new(plan: &crate::plan::Plan<'_>) -> PlanSummary {
+        PlanSummary {
+            stage: plan.selection.stage.number,
+            stage_name: plan.selection.stage.name.clone(),
+            variant: plan.selection.variant_name.to_owned(),
+            monthly_total: plan.estimate.total,
+            share_of_mrr: plan.assessment.share,
+            verdict: plan.assessment.verdict,
+        }
+    }
+}
+
+/// Steps as a numbered list, one per line, each line starting with `indent`.
+pub fn numbered(steps: &[String], indent: &str) -> String {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| format!("{indent}{}. {step}\n", index + 1))
+        .collect()
+}
+
 /// Pretty JSON with a final newline.
 pub fn json<T: Serialize>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value)

@@ -4,8 +4,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::chart::{ChartMonth, ShareLine};
-use super::csv_row;
 use super::table::{Align, Table};
+use super::{csv_row, numbered};
 use crate::cost::Commitment;
 use crate::data::SCHEMA_VERSION;
 use crate::data::stage::{Guidance, Stages};
@@ -242,13 +242,7 @@ impl RoadmapReport {
             .filter(|month| !month.migration.is_empty())
         {
             lines.push(format!("Month {}:", month.month));
-            lines.extend(
-                month
-                    .migration
-                    .iter()
-                    .enumerate()
-                    .map(|(index, step)| format!("  {}. {step}", index + 1)),
-            );
+            lines.extend(numbered(&month.migration, "  ").lines().map(str::to_owned));
         }
         lines
     }

@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 
 use crate::cost::Commitment;
+use crate::limits;
 use crate::plan::Gate;
+use crate::printable::{escape_controls, shown};
 use crate::report::{Format, TabularFormat};
 
 /// Plan, price and generate the infrastructure a SaaS needs at each growth stage.
@@ -88,11 +90,11 @@ pub struct RoadmapArgs {
     /// MRR growth a month, percent; by default MRR grows with customers
     #[arg(long, value_name = "PCT", value_parser = parse_percent, allow_hyphen_values = true)]
     pub mrr_growth: Option<Decimal>,
-    /// Customers lost a month, percent
-    #[arg(long, value_name = "PCT", value_parser = parse_percent, allow_hyphen_values = true, default_value = "0")]
+    /// Customers lost a month, percent (0 to 100)
+    #[arg(long, value_name = "PCT", value_parser = parse_churn, allow_hyphen_values = true, default_value = "0")]
     pub churn: Decimal,
     /// Months to plan (1 to 120)
-    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
     pub months: u32,
     /// JSON file of customers and MRR month by month, instead of growth
     #[arg(long, value_name = "FILE", conflicts_with_all = ["customers", "mrr", "growth", "mrr_growth"])]
@@ -215,27 +217,37 @@ pub struct FormatArgs {
 }
 
 fn parse_customers(text: &str) -> Result<u64, String> {
-    text.trim()
+    let customers = text
+        .trim()
         .parse::<u64>()
-        .map_err(|_| "must be a whole number of customers, 0 or more".to_owned())
+        .map_err(|_| "must be a whole number of customers, 0 or more".to_owned())?;
+    limits::checked_customers(customers).map_err(|message| format!("{customers} {message}"))
 }
 
 fn parse_mrr(text: &str) -> Result<Decimal, String> {
-    let invalid =
-        || "must be a number of US dollars, 0 or more, such as 18000 or 18000.50".to_owned();
-    let value = Decimal::from_str(text.trim()).map_err(|_| invalid())?;
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(invalid());
-    }
-    Ok(value.abs())
+    let value = Decimal::from_str(text.trim()).map_err(|_| {
+        "must be a number of US dollars, 0 or more, such as 18000 or 18000.50".to_owned()
+    })?;
+    limits::checked_mrr(value).map_err(|message| format!("{value} {message}"))
 }
 
-fn parse_percent(text: &str) -> Result<Decimal, String> {
+/// A percentage from 0 to `most`.
+fn parse_percent_up_to(text: &str, most: u32) -> Result<Decimal, String> {
     Decimal::from_str(text.trim())
         .ok()
         .filter(|percent| !percent.is_sign_negative() || percent.is_zero())
-        .filter(|percent| *percent <= Decimal::from(1000))
-        .ok_or_else(|| "must be a percentage from 0 to 1000, such as 25 or 2.5".to_owned())
+        .filter(|percent| *percent <= Decimal::from(most))
+        .map(|percent| percent.abs())
+        .ok_or_else(|| format!("must be a percentage from 0 to {most}, such as 25 or 2.5"))
+}
+
+fn parse_percent(text: &str) -> Result<Decimal, String> {
+    parse_percent_up_to(text, 1000)
+}
+
+/// Churn is a share of the customers there are: at most all of them.
+fn parse_churn(text: &str) -> Result<Decimal, String> {
+    parse_percent_up_to(text, 100)
 }
 
 fn parse_gate(text: &str) -> Result<Gate, String> {
@@ -258,11 +270,32 @@ fn parse_stage(text: &str) -> Result<u32, String> {
 /// usage block and the "for more information" footer.
 pub fn one_line(error: &clap::Error) -> String {
     let text = error.to_string();
-    text.lines()
+    let line = text
+        .lines()
         .take_while(|line| !line.trim().is_empty() && !line.starts_with("Usage:"))
         .map(str::trim)
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    escape_controls(&shorten_invalid_value(&line)).into_owned()
+}
+
+/// clap echoes a bad value whole (`invalid value 'VALUE' for '--flag'`); cut
+/// it to a short prefix.
+fn shorten_invalid_value(line: &str) -> String {
+    const START: &str = "invalid value '";
+    const END: &str = "' for '";
+    let Some(start) = line.find(START).map(|index| index + START.len()) else {
+        return line.to_owned();
+    };
+    let Some(end) = line.rfind(END).filter(|end| *end >= start) else {
+        return line.to_owned();
+    };
+    format!(
+        "{}{}{}",
+        &line[..start],
+        shown(&line[start..end]),
+        &line[end..]
+    )
 }
 
 #[cfg(test)]
@@ -292,6 +325,15 @@ mod tests {
         assert_eq!(parse_mrr("0"), Ok(Decimal::ZERO));
         assert!(parse_mrr("-1").is_err());
         assert!(parse_mrr("lots").is_err());
+        assert!(parse_mrr("1e27").is_err());
+        assert_eq!(parse_mrr("10.005"), Ok(Decimal::from_str("10.01").unwrap()));
+    }
+
+    #[test]
+    fn churn_is_at_most_all_customers() {
+        assert!(parse_churn("100").is_ok());
+        assert!(parse_churn("100.5").is_err());
+        assert!(parse_percent("1000").is_ok());
     }
 
     #[test]
@@ -301,5 +343,11 @@ mod tests {
         let line = one_line(&error);
         assert!(!line.contains('\n'));
         assert!(line.contains("--customers"), "{line}");
+        let long = format!("{}\n\u{1b}[2J", "9".repeat(500));
+        let error = Cli::try_parse_from(["infraplan", "plan", "--customers", &long, "--mrr", "1"])
+            .unwrap_err();
+        let line = one_line(&error);
+        assert!(line.len() < 200, "{line}");
+        assert!(!line.contains('\u{1b}'), "{line}");
     }
 }

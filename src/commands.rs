@@ -8,13 +8,14 @@ use crate::data::usage::UsageOverrides;
 use crate::diff::diff;
 use crate::error::Error;
 use crate::plan::{Data, Plan, Scenario, plan};
+use crate::printable::shown;
 use crate::projection::{Growth, plan_months, project, quarters};
 use crate::report::compare::CompareReport;
 use crate::report::diff::DiffReport;
 use crate::report::roadmap::RoadmapReport;
 use crate::report::{self, Format, TabularFormat, chart};
 use crate::{
-    Outcome, checked_platform_and_usage, gate_breaches, known_platforms, read_input, select_error,
+    Outcome, checked_platform_and_usage, gate_breaches, known_platforms, plan_error, read_input,
 };
 
 /// `infraplan compare`.
@@ -52,7 +53,7 @@ pub fn compare(data: &Data, args: &CompareArgs) -> Result<Outcome, Error> {
             .to_scenario(&data.stages, &platforms)
             .map_err(|(field, message)| scenario_error(source, &spec.name, &field, &message))?;
         let planned = plan(data, &scenario).map_err(|error| {
-            let message = select_error(error).to_string();
+            let message = plan_error(error).to_string();
             scenario_error(source, &spec.name, "stage", &message)
         })?;
         plans.push((spec.name.clone(), planned));
@@ -66,7 +67,7 @@ pub fn compare(data: &Data, args: &CompareArgs) -> Result<Outcome, Error> {
     };
     let named: Vec<(String, &Plan<'_>)> = plans
         .iter()
-        .map(|(name, plan)| (format!("\"{name}\""), plan))
+        .map(|(name, plan)| (format!("\"{}\"", shown(name)), plan))
         .collect();
     Ok(Outcome::gated(
         stdout,
@@ -77,6 +78,7 @@ pub fn compare(data: &Data, args: &CompareArgs) -> Result<Outcome, Error> {
 
 /// An error in one scenario, naming where it came from, the scenario and the field.
 fn scenario_error(source: &str, name: &str, field: &str, message: &str) -> Error {
+    let name = shown(name);
     if source.starts_with("--") {
         Error::usage(source, format!("\"{name}\": {field}: {message}"))
     } else {
@@ -103,7 +105,25 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs) -> Result<Outcome, Error> {
                 churn_percent: args.churn,
                 months: args.months,
             };
-            let inputs = project(&growth);
+            let inputs = project(&growth).map_err(|past| {
+                let what = if past.customers {
+                    format!("more than {} customers", crate::money::format_quantity(crate::limits::MAX_CUSTOMERS.into()))
+                } else {
+                    format!("an MRR over {}", crate::money::Money::round(crate::limits::MAX_MRR))
+                };
+                let flag = if past.customers || args.mrr_growth.is_none() {
+                    "--growth"
+                } else {
+                    "--mrr-growth"
+                };
+                Error::usage(
+                    flag,
+                    format!(
+                        "month {} would have {what}, past what infraplan plans for; lower {flag} or --months",
+                        past.month
+                    ),
+                )
+            })?;
             (Some(growth), inputs)
         }
     };
@@ -115,7 +135,7 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs) -> Result<Outcome, Error> {
         usage,
         commitment: args.commitment,
     };
-    let months = plan_months(data, &template, &inputs).map_err(select_error)?;
+    let months = plan_months(data, &template, &inputs).map_err(plan_error)?;
     let report = RoadmapReport::new(
         growth.as_ref(),
         &months,
@@ -171,8 +191,8 @@ pub fn diff_command(data: &Data, args: &DiffArgs) -> Result<Outcome, Error> {
         };
     let (from_name, from) = scenario("--from", &args.from, "from")?;
     let (to_name, to) = scenario("--to", &args.to, "to")?;
-    let from_plan = plan(data, &from).map_err(select_error)?;
-    let to_plan = plan(data, &to).map_err(select_error)?;
+    let from_plan = plan(data, &from).map_err(plan_error)?;
+    let to_plan = plan(data, &to).map_err(plan_error)?;
     let moved = diff(&from_plan, &to_plan, &data.stages);
     let report = DiffReport::new((&from_name, &from_plan), (&to_name, &to_plan), &moved);
     Ok(Outcome::ok(match args.format {

@@ -13,6 +13,7 @@ use crate::data::stage::{
     CUSTOMERS_METRIC, Component, Count, Quantity, SkuChoice, Stage, Tiers, UsageRule, Variant,
 };
 use crate::data::usage::UsageOverrides;
+use crate::limits;
 use crate::money::{HOURS_PER_MONTH, Money, format_quantity};
 
 /// How capacity is bought.
@@ -127,7 +128,10 @@ impl<'a> UsageProfile<'a> {
         if metric == CUSTOMERS_METRIC {
             customers
         } else {
-            customers * self.per_customer(metric)
+            // Past what a decimal holds, the largest tier is the answer anyway.
+            customers
+                .checked_mul(self.per_customer(metric))
+                .unwrap_or(Decimal::MAX)
         }
     }
 
@@ -139,21 +143,42 @@ impl<'a> UsageProfile<'a> {
     }
 }
 
+/// A line whose cost is past [`limits::MAX_MONTHLY_COST`] (or whose
+/// arithmetic would overflow): an error in the stage or price data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow {
+    /// The component's index in the variant.
+    pub component: usize,
+    /// The line's index in the component.
+    pub line: usize,
+}
+
+/// `Some(value)` while it is within the monthly cost limit.
+fn bounded(value: Option<Decimal>) -> Option<Decimal> {
+    value.filter(|value| value.abs() <= limits::MAX_MONTHLY_COST)
+}
+
 /// Prices `variant` of `stage` for `customers` with the given usage.
 ///
 /// The stage data is validated on load (every SKU exists, tiers ascend,
-/// `per_instance` names an earlier counted component), so pricing cannot fail.
+/// `per_instance` names an earlier counted component), so pricing fails only
+/// when a line's quantity or cost is past what infraplan computes exactly.
 pub fn estimate<'a>(
     variant: &'a Variant,
     catalog: &'a Catalog,
     customers: u64,
     usage: UsageProfile<'_>,
     commitment: Commitment,
-) -> Estimate<'a> {
+) -> Result<Estimate<'a>, Overflow> {
     let mut lines: Vec<PricedLine<'a>> = Vec::new();
     let mut warnings = Vec::new();
-    for component in &variant.components {
-        for line in &component.lines {
+    let mut total = Decimal::ZERO;
+    for (component_index, component) in variant.components.iter().enumerate() {
+        for (line_index, line) in component.lines.iter().enumerate() {
+            let overflow = Overflow {
+                component: component_index,
+                line: line_index,
+            };
             let (sku, tier_note) = resolve_sku(&line.sku, catalog, customers, usage, &mut warnings);
             let mut basis = line
                 .label
@@ -163,6 +188,15 @@ pub fn estimate<'a>(
             let (instances, provisioned, usage_based) = match &line.quantity {
                 Quantity::Count(count) => {
                     let instances = instance_count(count, customers);
+                    if let Count::Scale(scale) = count {
+                        let needed = customers.div_ceil(scale.per_customers);
+                        if needed > u64::from(scale.max) {
+                            warnings.push(format!(
+                                "{}: {customers} customers would need {needed} of {} at 1 per {} customers, but this stage stops at {}; beyond that the roadmap's stage no longer fits, so plan larger sizes or the next architecture",
+                                component.name, sku.id, scale.per_customers, scale.max
+                            ));
+                        }
+                    }
                     let units = if sku.unit == Unit::Hour {
                         Decimal::from(instances) * HOURS_PER_MONTH
                     } else {
@@ -186,7 +220,8 @@ pub fn estimate<'a>(
                     (Some(instances), units, false)
                 }
                 Quantity::Usage(rule) => {
-                    let units = usage_units(rule, sku, customers, usage, &mut basis);
+                    let units =
+                        usage_units(rule, sku, customers, usage, &mut basis).ok_or(overflow)?;
                     (None, units, true)
                 }
                 Quantity::PerInstance(per) => {
@@ -201,10 +236,12 @@ pub fn estimate<'a>(
                         per.component,
                         format_quantity(per.amount)
                     );
-                    (None, Decimal::from(counted) * per.amount, false)
+                    let units =
+                        bounded(Decimal::from(counted).checked_mul(per.amount)).ok_or(overflow)?;
+                    (None, units, false)
                 }
             };
-            let quantity = billed(sku, provisioned, &mut basis);
+            let quantity = billed(sku, provisioned, &mut basis).ok_or(overflow)?;
             let committed = match commitment {
                 Commitment::OneYear => sku.commitment_1yr.as_ref(),
                 Commitment::None => None,
@@ -213,6 +250,8 @@ pub fn estimate<'a>(
             if let Some(committed) = committed {
                 let _ = write!(basis, "; {}", committed.terms);
             }
+            let monthly = Money::round(bounded(quantity.checked_mul(unit_price)).ok_or(overflow)?);
+            total = bounded(total.checked_add(monthly.amount())).ok_or(overflow)?;
             lines.push(PricedLine {
                 component,
                 sku,
@@ -222,18 +261,17 @@ pub fn estimate<'a>(
                 quantity,
                 unit_price,
                 committed: committed.is_some(),
-                monthly: Money::round(quantity * unit_price),
+                monthly,
                 usage_based,
                 basis,
             });
         }
     }
-    let total = lines.iter().map(|line| line.monthly).sum();
-    Estimate {
+    Ok(Estimate {
         lines,
-        total,
+        total: Money::round(total),
         warnings,
-    }
+    })
 }
 
 /// One per `per_customers` customers, rounded up, held between min and max.
@@ -302,16 +340,22 @@ fn pick_tier<'t>(
     (tier.sku.as_str(), note)
 }
 
+/// Customers × usage × multiplier in SKU units, at least the minimum, rounded
+/// up to the step; `None` past what infraplan computes exactly.
 fn usage_units(
     rule: &UsageRule,
     sku: &Sku,
     customers: u64,
     usage: UsageProfile<'_>,
     basis: &mut String,
-) -> Decimal {
+) -> Option<Decimal> {
     let per_customer = usage.per_customer(&rule.metric);
-    let mut units =
-        Decimal::from(customers) * per_customer * rule.multiplier / sku.unit.things_per_unit();
+    let mut units = bounded(
+        Decimal::from(customers)
+            .checked_mul(per_customer)?
+            .checked_mul(rule.multiplier)?
+            .checked_div(sku.unit.things_per_unit()),
+    )?;
     let _ = write!(
         basis,
         "{customers} customers × {} {}",
@@ -326,7 +370,7 @@ fn usage_units(
         let _ = write!(basis, ", minimum {}", format_quantity(rule.minimum));
     }
     if let Some(step) = rule.round_up_to {
-        units = (units / step).ceil() * step;
+        units = bounded(units.checked_div(step)?.ceil().checked_mul(step))?;
         if step == Decimal::ONE {
             basis.push_str(", rounded up");
         } else {
@@ -337,18 +381,18 @@ fn usage_units(
             );
         }
     }
-    units
+    Some(units)
 }
 
 /// Takes the SKU's free monthly allowance off what is provisioned.
-fn billed(sku: &Sku, provisioned: Decimal, basis: &mut String) -> Decimal {
+fn billed(sku: &Sku, provisioned: Decimal, basis: &mut String) -> Option<Decimal> {
     match &sku.free_per_month {
         Some(free) => {
-            let free_units = free.amount / sku.unit.things_per_unit();
+            let free_units = free.amount.checked_div(sku.unit.things_per_unit())?;
             let _ = write!(basis, ", first {} free", format_quantity(free.amount));
-            (provisioned - free_units).max(Decimal::ZERO)
+            Some(provisioned.checked_sub(free_units)?.max(Decimal::ZERO))
         }
-        None => provisioned,
+        None => Some(provisioned),
     }
 }
 

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::printable::{escape_controls, shown_path};
+
 /// Exit status for success.
 pub const EXIT_OK: u8 = 0;
 /// `generate --check` found the folder differs from what would be written.
@@ -108,26 +110,35 @@ impl Error {
     }
 }
 
+/// One line, whatever the values in it: control characters are escaped.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Usage { flag, message } => write!(f, "{flag}: {message}"),
+        let message = match self {
+            Error::Usage { flag, message } => format!("{flag}: {message}"),
             Error::Data { file, key, message } if key.is_empty() => {
-                write!(f, "{file}: {message}")
+                format!("{}: {message}", shown_label(file))
             }
-            Error::Data { file, key, message } => write!(f, "{file}: {key}: {message}"),
+            Error::Data { file, key, message } => {
+                format!("{}: {key}: {message}", shown_label(file))
+            }
             Error::NoInput { flag, path, reason } => {
-                write!(f, "{flag} {}: cannot read it: {reason}", path.display())
+                format!("{flag} {}: cannot read it: {reason}", shown_path(path))
             }
             Error::CannotCreate { flag, path, reason } => {
-                write!(f, "{flag} {}: {reason}", path.display())
+                format!("{flag} {}: {reason}", shown_path(path))
             }
-            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Io { path, source } => format!("{}: {source}", shown_path(path)),
             Error::Internal { message } => {
-                write!(f, "internal error (please report it): {message}")
+                format!("internal error (please report it): {message}")
             }
-        }
+        };
+        f.write_str(&escape_controls(&message))
     }
+}
+
+/// A file label: a built-in name or the user's path.
+fn shown_label(label: &str) -> String {
+    shown_path(std::path::Path::new(label))
 }
 
 impl std::error::Error for Error {}
@@ -148,6 +159,19 @@ mod tests {
             "stages/01.json: components[0].lines[1].sku: unknown SKU"
         );
         assert_eq!(error.exit_code(), EXIT_DATA);
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        let error = Error::NoInput {
+            flag: "--usage".to_owned(),
+            path: PathBuf::from("bad\nname.json"),
+            reason: "line one\nline two".to_owned(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "--usage bad\\nname.json: cannot read it: line one\\nline two"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::data::roadmap::Roadmap;
 use crate::error::Error;
 use crate::merge::unified_diff;
 use crate::plan::Plan;
+use crate::printable::shown;
 use crate::reconcile::{Change, Refusal, SIDECAR_SUFFIX, reconcile};
 use crate::render::context::{Naming, TemplateContext};
 use crate::render::{RenderedFile, Renderer};
@@ -176,7 +177,8 @@ pub fn check_app_name(name: &str) -> Result<(), Error> {
         Err(Error::usage(
             "--name",
             format!(
-                "\"{name}\" is not a name Heroku and AWS both accept; use 3–{MAX_NAME} lowercase letters, digits and single hyphens, starting with a letter"
+                "\"{}\" is not a name Heroku and AWS both accept; use 3–{MAX_NAME} lowercase letters, digits and single hyphens, starting with a letter",
+                shown(name)
             ),
         ))
     }
@@ -202,7 +204,8 @@ pub fn check_domain(domain: &str) -> Result<(), Error> {
         Err(Error::usage(
             "--domain",
             format!(
-                "\"{domain}\" is not a domain name; give one like app.example.com, in lowercase"
+                "\"{}\" is not a domain name; give one like app.example.com, in lowercase",
+                shown(domain)
             ),
         ))
     }
@@ -216,7 +219,8 @@ pub fn check_region(region: &str, priced: &[&str]) -> Result<(), Error> {
         Err(Error::usage(
             "--region",
             format!(
-                "no prices for \"{region}\"; the catalog prices {}; add a price file for it with --prices",
+                "no prices for \"{}\"; the catalog prices {}; add a price file for it with --prices",
+                shown(region),
                 priced.join(", ")
             ),
         ))

@@ -15,9 +15,12 @@ pub mod data;
 pub mod diff;
 pub mod error;
 pub mod generate;
+pub mod input;
+pub mod limits;
 pub mod merge;
 pub mod money;
 pub mod plan;
+pub mod printable;
 pub mod projection;
 pub mod reconcile;
 pub mod render;
@@ -25,7 +28,6 @@ pub mod report;
 pub mod select;
 pub mod write;
 
-use std::fs;
 use std::path::Path;
 
 use crate::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
@@ -36,7 +38,7 @@ use crate::data::usage::UsageOverrides;
 use crate::data::{SourceFile, embedded, layered_files};
 use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error};
 use crate::generate::Mode;
-use crate::plan::{Data, Gate, Scenario, plan};
+use crate::plan::{Data, Gate, PlanError, Scenario, plan};
 use crate::render::context::Naming;
 use crate::report::generate::GenerateReport;
 use crate::report::listing;
@@ -87,7 +89,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     match cli.command {
         Command::Plan(args) => {
             let scenario = scenario_from(&args.scenario, &data)?;
-            let plan = plan(&data, &scenario).map_err(select_error)?;
+            let plan = plan(&data, &scenario).map_err(plan_error)?;
             let report = PlanReport::new(&plan);
             let stdout = match args.format {
                 report::Format::Table => report.to_text(),
@@ -113,7 +115,7 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
     }
     generate::check_region(&args.region, &data.catalog.regions())?;
     let scenario = scenario_from(&args.scenario, data)?;
-    let plan = plan(data, &scenario).map_err(select_error)?;
+    let plan = plan(data, &scenario).map_err(plan_error)?;
     let templates = render::load_templates(embedded::TEMPLATES, args.templates.as_deref())?;
     let renderer = render::Renderer::new(templates)?;
     let naming = Naming {
@@ -158,10 +160,15 @@ pub(crate) fn gate_breaches(
         .iter()
         .filter(|(_, plan)| gate.is_broken_by(plan.assessment.verdict))
         .map(|(name, plan)| {
-            let share = plan
-                .assessment
-                .share
-                .map_or_else(String::new, |share| format!(", {share} of MRR"));
+            let share = plan.assessment.share.map_or_else(
+                || {
+                    format!(
+                        ", {} against an MRR of $0, where any positive cost breaks a share-of-MRR limit",
+                        plan.estimate.total
+                    )
+                },
+                |share| format!(", {share} of MRR"),
+            );
             format!(
                 "{name} (stage {}{share}, {})",
                 plan.selection.stage.number,
@@ -219,7 +226,8 @@ pub fn checked_platform_and_usage(
         return Err(Error::usage(
             "--paas",
             format!(
-                "unknown platform \"{paas}\"; use one of: {}",
+                "unknown platform \"{}\"; use one of: {}",
+                printable::shown(paas),
                 platforms.join(", ")
             ),
         ));
@@ -245,7 +253,7 @@ pub fn known_platforms(stages: &Stages) -> Vec<&str> {
 
 /// Reads a file a flag names.
 pub fn read_input(path: &Path, flag: &str) -> Result<SourceFile, Error> {
-    let text = fs::read_to_string(path).map_err(|source| Error::NoInput {
+    let text = input::read_text(path).map_err(|source| Error::NoInput {
         flag: flag.to_owned(),
         path: path.to_owned(),
         reason: source.to_string(),
@@ -256,8 +264,26 @@ pub fn read_input(path: &Path, flag: &str) -> Result<SourceFile, Error> {
     })
 }
 
-/// A selection failure, as the flag that caused it.
-pub fn select_error(error: SelectError) -> Error {
+/// A planning failure, as the flag or data file that caused it.
+pub fn plan_error(error: PlanError) -> Error {
+    let error = match error {
+        PlanError::Select(error) => error,
+        PlanError::Overflow {
+            file,
+            key,
+            sku,
+            customers,
+        } => {
+            return Error::data(
+                &file,
+                key,
+                format!(
+                    "pricing {sku} for {customers} customers comes to more than {} a month, past what infraplan computes exactly; check the line's sizing and the SKU's price",
+                    money::Money::round(limits::MAX_MONTHLY_COST)
+                ),
+            );
+        }
+    };
     match error {
         SelectError::UnknownStage { asked, known } => {
             let known: Vec<String> = known.iter().map(u32::to_string).collect();
@@ -276,7 +302,8 @@ pub fn select_error(error: SelectError) -> Error {
         } => Error::usage(
             "--paas",
             format!(
-                "stage {stage} has no \"{asked}\" variant; use one of: {}",
+                "stage {stage} has no \"{}\" variant; use one of: {}",
+                printable::shown(&asked),
                 known.join(", ")
             ),
         ),

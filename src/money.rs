@@ -34,8 +34,17 @@ impl Money {
     }
 
     /// This amount as a percentage of `base`, or `None` when `base` is zero.
+    /// A share too large for a decimal (a cost over a fraction of a cent of
+    /// revenue) is held at the largest decimal: it breaks every limit anyway.
     pub fn share_of(self, base: Decimal) -> Option<Percent> {
-        (!base.is_zero()).then(|| Percent(self.0 * Decimal::ONE_HUNDRED / base))
+        (!base.is_zero()).then(|| {
+            Percent(
+                self.0
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .and_then(|hundredfold| hundredfold.checked_div(base))
+                    .unwrap_or(Decimal::MAX),
+            )
+        })
     }
 
     /// `percent` of `base`, rounded to the cent.

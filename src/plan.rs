@@ -53,8 +53,6 @@ pub enum Verdict {
     AboveGuidance,
     /// At or over the overall ceiling (20% of MRR).
     OverCeiling,
-    /// MRR is zero, so no share can be worked out.
-    ShareUndefined,
 }
 
 impl Verdict {
@@ -64,7 +62,6 @@ impl Verdict {
             Verdict::WithinGuidance => "within guidance",
             Verdict::AboveGuidance => "above guidance",
             Verdict::OverCeiling => "over the ceiling",
-            Verdict::ShareUndefined => "share undefined",
         }
     }
 
@@ -74,7 +71,6 @@ impl Verdict {
             Verdict::WithinGuidance => "within_guidance",
             Verdict::AboveGuidance => "above_guidance",
             Verdict::OverCeiling => "over_ceiling",
-            Verdict::ShareUndefined => "share_undefined",
         }
     }
 }
@@ -89,8 +85,7 @@ pub enum Gate {
 }
 
 impl Gate {
-    /// Whether `verdict` breaks the gate. An undefined share (MRR of zero)
-    /// cannot be judged, so it does not.
+    /// Whether `verdict` breaks the gate.
     pub fn is_broken_by(self, verdict: Verdict) -> bool {
         match self {
             Gate::AboveGuidance => matches!(verdict, Verdict::AboveGuidance | Verdict::OverCeiling),
@@ -124,46 +119,44 @@ impl std::str::FromStr for Gate {
 pub struct Assessment {
     /// The total as a share of MRR; none when MRR is zero.
     pub share: Option<Percent>,
-    /// The stage's guidance in dollars for this MRR.
-    pub guidance_amount: Option<Money>,
-    /// The ceiling in dollars for this MRR.
-    pub ceiling_amount: Option<Money>,
+    /// The stage's guidance in dollars for this MRR ($0 for a share of an MRR of 0).
+    pub guidance_amount: Money,
+    /// The ceiling in dollars for this MRR ($0 when MRR is 0).
+    pub ceiling_amount: Money,
     /// The ceiling as a share of MRR.
     pub ceiling: Percent,
     /// The verdict.
     pub verdict: Verdict,
 }
 
-/// The roadmap's limits are "under": a total equal to a limit breaks it.
+/// Judges `total` against `stage`'s budget. The roadmap's limits are
+/// "under": a total equal to a limit breaks it. A limit that is a share of
+/// MRR is $0 when MRR is 0, so any positive cost breaks it; a dollar limit
+/// (stage 1's "under $200 a month") applies whatever the MRR.
 pub fn assess(total: Money, mrr: Decimal, stage: &Stage) -> Assessment {
     let ceiling = Percent::new(stage.budget.ceiling_percent_of_mrr);
     let share = total.share_of(mrr);
-    let guidance_amount = match stage.budget.guidance {
-        Guidance::UnderMonthly(amount) => Some(Money::round(amount)),
+    let breaks_share = |percent: Decimal| match share {
+        Some(share) => share.value() >= percent,
+        None => total > Money::ZERO,
+    };
+    let (guidance_amount, guidance_broken) = match stage.budget.guidance {
+        Guidance::UnderMonthly(amount) => (Money::round(amount), total.amount() >= amount),
         Guidance::UnderPercentOfMrr(percent) => {
-            (!mrr.is_zero()).then(|| Money::percent_of(percent, mrr))
+            (Money::percent_of(percent, mrr), breaks_share(percent))
         }
     };
-    let ceiling_amount = (!mrr.is_zero()).then(|| Money::percent_of(ceiling.value(), mrr));
-    let verdict = match share {
-        None => Verdict::ShareUndefined,
-        Some(share) if share >= ceiling => Verdict::OverCeiling,
-        Some(share) => {
-            let within = match stage.budget.guidance {
-                Guidance::UnderMonthly(amount) => total.amount() < amount,
-                Guidance::UnderPercentOfMrr(percent) => share.value() < percent,
-            };
-            if within {
-                Verdict::WithinGuidance
-            } else {
-                Verdict::AboveGuidance
-            }
-        }
+    let verdict = if breaks_share(ceiling.value()) {
+        Verdict::OverCeiling
+    } else if guidance_broken {
+        Verdict::AboveGuidance
+    } else {
+        Verdict::WithinGuidance
     };
     Assessment {
         share,
         guidance_amount,
-        ceiling_amount,
+        ceiling_amount: Money::percent_of(ceiling.value(), mrr),
         ceiling,
         verdict,
     }
@@ -203,8 +196,32 @@ pub struct Plan<'a> {
     pub next: Option<Alternative<'a>>,
 }
 
+/// Why a scenario cannot be planned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+    /// No stage or variant fits the scenario.
+    Select(SelectError),
+    /// A line of a stage costs more than infraplan computes exactly.
+    Overflow {
+        /// The stage file.
+        file: String,
+        /// The line's key in it (`variants.aws.components[6].lines[0]`).
+        key: String,
+        /// The SKU priced.
+        sku: String,
+        /// The customer count priced.
+        customers: u64,
+    },
+}
+
+impl From<SelectError> for PlanError {
+    fn from(error: SelectError) -> Self {
+        PlanError::Select(error)
+    }
+}
+
 /// Plans a scenario.
-pub fn plan<'a>(data: &'a Data, scenario: &Scenario) -> Result<Plan<'a>, SelectError> {
+pub fn plan<'a>(data: &'a Data, scenario: &Scenario) -> Result<Plan<'a>, PlanError> {
     let selection = select(
         &data.stages,
         scenario.customers,
@@ -212,26 +229,26 @@ pub fn plan<'a>(data: &'a Data, scenario: &Scenario) -> Result<Plan<'a>, SelectE
         scenario.forced_stage,
     )?;
     let stage = selection.stage;
-    let estimate = price_stage(data, stage, selection.variant_name, scenario);
+    let estimate = price_stage(data, stage, selection.variant_name, scenario)?;
     let assessment = assess(estimate.total, scenario.mrr, stage);
-    let cheaper = if assessment.verdict == Verdict::OverCeiling {
-        data.stages.before(stage.number).and_then(|below| {
-            alternative(
-                data,
-                below,
-                scenario,
-                scenario.customers,
-                Some(scenario.mrr),
-            )
-        })
-    } else {
-        None
+    let cheaper = match data.stages.before(stage.number) {
+        Some(below) if assessment.verdict == Verdict::OverCeiling => alternative(
+            data,
+            below,
+            scenario,
+            scenario.customers,
+            Some(scenario.mrr),
+        )?,
+        _ => None,
     };
-    let next = data.stages.after(stage.number).and_then(|above| {
-        let at = above.customers.min.max(scenario.customers);
-        let mrr = mrr_at(scenario, at);
-        alternative(data, above, scenario, at, mrr)
-    });
+    let next = match data.stages.after(stage.number) {
+        Some(above) => {
+            let at = above.customers.min.max(scenario.customers);
+            let mrr = mrr_at(scenario, at);
+            alternative(data, above, scenario, at, mrr)?
+        }
+        None => None,
+    };
     Ok(Plan {
         scenario: scenario.clone(),
         selection,
@@ -249,7 +266,7 @@ pub fn price_stage<'a>(
     stage: &'a Stage,
     variant_name: &str,
     scenario: &Scenario,
-) -> Estimate<'a> {
+) -> Result<Estimate<'a>, PlanError> {
     let variant = &stage.variants[variant_name];
     let usage = UsageProfile::new(stage, &scenario.usage);
     estimate(
@@ -259,6 +276,21 @@ pub fn price_stage<'a>(
         usage,
         scenario.commitment,
     )
+    .map_err(|overflow| {
+        let line = &variant.components[overflow.component].lines[overflow.line];
+        PlanError::Overflow {
+            file: stage.file.clone(),
+            key: format!(
+                "variants.{variant_name}.components[{}].lines[{}]",
+                overflow.component, overflow.line
+            ),
+            sku: match &line.sku {
+                crate::data::stage::SkuChoice::Sku(id) => id.clone(),
+                crate::data::stage::SkuChoice::SkuByTier(tiers) => tiers.metric.clone(),
+            },
+            customers: scenario.customers,
+        }
+    })
 }
 
 fn alternative<'a>(
@@ -267,27 +299,34 @@ fn alternative<'a>(
     scenario: &Scenario,
     customers: u64,
     mrr: Option<Decimal>,
-) -> Option<Alternative<'a>> {
-    let (variant_name, _) = variant_for(stage, &scenario.platform).ok()?;
+) -> Result<Option<Alternative<'a>>, PlanError> {
+    let Ok((variant_name, _)) = variant_for(stage, &scenario.platform) else {
+        return Ok(None);
+    };
     let at = Scenario {
         customers,
         ..scenario.clone()
     };
-    let total = price_stage(data, stage, variant_name, &at).total;
-    Some(Alternative {
+    let total = price_stage(data, stage, variant_name, &at)?.total;
+    Ok(Some(Alternative {
         stage,
         variant_name,
         customers,
         mrr,
         total,
         assessment: mrr.map(|mrr| assess(total, mrr, stage)),
-    })
+    }))
 }
 
 /// MRR at another customer count, at today's revenue per customer; unknown
 /// when there is no revenue per customer to go by.
 fn mrr_at(scenario: &Scenario, customers: u64) -> Option<Decimal> {
-    (scenario.customers > 0 && !scenario.mrr.is_zero())
-        .then(|| scenario.mrr * Decimal::from(customers) / Decimal::from(scenario.customers))
-        .map(|mrr| Money::round(mrr).amount())
+    if scenario.customers == 0 || scenario.mrr.is_zero() {
+        return None;
+    }
+    let mrr = scenario
+        .mrr
+        .checked_mul(Decimal::from(customers))?
+        .checked_div(Decimal::from(scenario.customers))?;
+    Some(Money::round(mrr).amount())
 }

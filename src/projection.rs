@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 
 use crate::cost::Commitment;
 use crate::diff::diff;
+use crate::limits;
 use crate::money::{Money, Percent};
-use crate::plan::{Data, Plan, Scenario, Verdict, plan};
-use crate::select::SelectError;
+use crate::plan::{Data, Plan, PlanError, Scenario, Verdict, plan};
 
 /// Growth to project from today's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,11 +37,21 @@ pub struct MonthInput {
     pub mrr: Decimal,
 }
 
+/// Growth that takes a month past what infraplan plans for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PastLimits {
+    /// The month, 1-based.
+    pub month: u32,
+    /// Whether customers (else MRR) went past their limit.
+    pub customers: bool,
+}
+
 /// Month by month from `growth`: customers grow by growth less churn, compounded
 /// exactly and rounded to whole customers each month; MRR follows customers
 /// (the same revenue per customer) unless its own growth is given, and is
-/// rounded to the cent.
-pub fn project(growth: &Growth) -> Vec<MonthInput> {
+/// rounded to the cent. Fails at the first month past
+/// [`limits::MAX_CUSTOMERS`] or [`limits::MAX_MRR`].
+pub fn project(growth: &Growth) -> Result<Vec<MonthInput>, PastLimits> {
     let hundred = Decimal::ONE_HUNDRED;
     let customer_factor = Decimal::ONE + (growth.growth_percent - growth.churn_percent) / hundred;
     let mrr_factor = growth
@@ -50,22 +60,31 @@ pub fn project(growth: &Growth) -> Vec<MonthInput> {
     let mut customers = Decimal::from(growth.customers);
     let mut mrr = growth.mrr;
     let mut months = Vec::new();
-    for _ in 0..growth.months {
+    for month in 1..=growth.months {
+        let past = |customers: bool| PastLimits { month, customers };
+        let whole_customers = whole(customers)
+            .filter(|count| *count <= limits::MAX_CUSTOMERS)
+            .ok_or(past(true))?;
+        if mrr > limits::MAX_MRR {
+            return Err(past(false));
+        }
         months.push(MonthInput {
-            customers: whole(customers),
+            customers: whole_customers,
             mrr: Money::round(mrr).amount(),
         });
+        // Both stay under their limits times 11 (growth is at most 1,000%), so
+        // these products cannot overflow.
         customers = (customers * customer_factor).max(Decimal::ZERO);
         mrr = (mrr * mrr_factor).max(Decimal::ZERO);
     }
-    months
+    Ok(months)
 }
 
-fn whole(customers: Decimal) -> u64 {
+fn whole(customers: Decimal) -> Option<u64> {
     u64::try_from(
         customers.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
     )
-    .unwrap_or(u64::MAX)
+    .ok()
 }
 
 /// One month, planned.
@@ -113,7 +132,7 @@ pub fn plan_months<'a>(
     data: &'a Data,
     template: &Scenario,
     inputs: &[MonthInput],
-) -> Result<Vec<Month<'a>>, SelectError> {
+) -> Result<Vec<Month<'a>>, PlanError> {
     let plans: Vec<Plan<'a>> = inputs
         .iter()
         .map(|input| {
@@ -244,7 +263,8 @@ mod tests {
             mrr_growth_percent: None,
             churn_percent: Decimal::ZERO,
             months: 5,
-        });
+        })
+        .unwrap();
         let customers: Vec<u64> = months.iter().map(|month| month.customers).collect();
         // 20, 25, 31.25, 39.0625, 48.828125
         assert_eq!(customers, [20, 25, 31, 39, 49]);
@@ -264,7 +284,8 @@ mod tests {
             mrr_growth_percent: Some(dec("5")),
             churn_percent: dec("4"),
             months: 3,
-        });
+        })
+        .unwrap();
         let customers: Vec<u64> = months.iter().map(|month| month.customers).collect();
         assert_eq!(customers, [100, 106, 112]);
         assert_eq!(months[2].mrr, dec("11025.00"));
@@ -279,8 +300,42 @@ mod tests {
             mrr_growth_percent: None,
             churn_percent: dec("150"),
             months: 3,
-        });
+        })
+        .unwrap();
         assert_eq!(months[2].customers, 0);
         assert_eq!(months[2].mrr, Decimal::ZERO);
+    }
+
+    #[test]
+    fn growth_past_the_limits_names_the_month() {
+        let doubling = Growth {
+            customers: 20,
+            mrr: dec("2000"),
+            growth_percent: dec("100"),
+            mrr_growth_percent: None,
+            churn_percent: Decimal::ZERO,
+            months: 84,
+        };
+        // 20 × 2^26 = 1,342,177,280 customers in month 27.
+        assert_eq!(
+            project(&doubling),
+            Err(PastLimits {
+                month: 27,
+                customers: true
+            })
+        );
+        let rich = Growth {
+            mrr_growth_percent: Some(dec("1000")),
+            growth_percent: Decimal::ZERO,
+            ..doubling
+        };
+        // $2,000 × 11^9 passes a trillion in month 10.
+        assert_eq!(
+            project(&rich),
+            Err(PastLimits {
+                month: 10,
+                customers: false
+            })
+        );
     }
 }

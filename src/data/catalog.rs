@@ -11,9 +11,6 @@ use serde::{Deserialize, Serialize};
 use super::{SourceFile, check_schema_version, exact, parse};
 use crate::error::Error;
 
-/// The region every AWS price in the built-in catalog is for.
-pub const DEFAULT_REGION: &str = "us-east-1";
-
 /// One `prices/*.json` file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,6 +245,17 @@ fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), 
             format!("{} is negative; prices are 0 or more", sku.price),
         );
     }
+    if sku
+        .region
+        .as_deref()
+        .is_some_and(|region| !is_region_code(region))
+    {
+        return fail(
+            "region",
+            "must be a region code such as us-east-1 (lowercase letters, digits and hyphens)"
+                .to_owned(),
+        );
+    }
     if !sku.source.url.starts_with("https://") {
         return fail(
             "source.url",
@@ -311,6 +319,21 @@ fn check_stated(excerpt: &str, price: Decimal) -> Result<(), String> {
             "does not state the price {price}; quote the words on the page that give it"
         ))
     }
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`: words of lowercase letters
+/// joined by hyphens, ending in a number. Regions reach generated Terraform.
+fn is_region_code(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let Some((number, words)) = parts.split_last() else {
+        return false;
+    };
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|word| !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// `YYYY-MM-DD` with a plausible month and day.
@@ -392,6 +415,15 @@ mod tests {
         assert!(mentions_number("\"m6i.large\": 0.096000,", dec("0.096")));
         assert!(!mentions_number("$0.0416 per Hour", dec("0.0417")));
         assert!(!mentions_number("no price here", dec("1")));
+    }
+
+    #[test]
+    fn regions_are_codes() {
+        assert!(is_region_code("us-east-1"));
+        assert!(is_region_code("us-gov-west-1"));
+        assert!(!is_region_code("us-east-1\nresource"));
+        assert!(!is_region_code("US-EAST-1"));
+        assert!(!is_region_code("east-1"));
     }
 
     #[test]

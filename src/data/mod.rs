@@ -55,7 +55,7 @@ pub fn layered_files(
         .collect();
     if let Some(dir) = override_dir {
         for path in json_files_in(dir, flag)? {
-            let text = fs::read_to_string(&path).map_err(|source| Error::NoInput {
+            let text = crate::input::read_text(&path).map_err(|source| Error::NoInput {
                 flag: flag.to_owned(),
                 path: path.clone(),
                 reason: source.to_string(),
@@ -100,9 +100,23 @@ fn json_files_in(dir: &Path, flag: &str) -> Result<Vec<PathBuf>, Error> {
     Ok(paths)
 }
 
-/// Parses `file` strictly as `T`, naming the key path of any error.
+/// Parses `file` strictly as `T`, naming the key path of any error. A UTF-8
+/// byte-order mark is skipped; a key given twice in one object is an error
+/// (JSON parsers disagree on which one wins).
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_str(&file.text);
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    if let Some((path, key)) = duplicate_key(text) {
+        let at = if path.is_empty() { String::new() } else { path };
+        return Err(Error::data(
+            &file.label,
+            at,
+            format!(
+                "the key \"{}\" is given twice; keep one",
+                crate::printable::shown(&key)
+            ),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let key = error.path().to_string();
         // serde_path_to_error says `.` or `?` for the document itself.
@@ -117,6 +131,95 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Error> {
         .end()
         .map_err(|error| Error::data(&file.label, "", error.to_string()))?;
     Ok(value)
+}
+
+/// The first key given twice in one JSON object: the path of the object
+/// (`variants.heroku`) and the key. `None` when there is none, or the text is
+/// not JSON (the real parse reports that).
+fn duplicate_key(text: &str) -> Option<(String, String)> {
+    let mut found = None;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let seed = KeyWalk {
+        path: String::new(),
+        found: &mut found,
+    };
+    let _ = serde::de::DeserializeSeed::deserialize(seed, &mut deserializer);
+    found
+}
+
+/// Walks any JSON value, remembering the first duplicate key it meets.
+struct KeyWalk<'a> {
+    path: String,
+    found: &'a mut Option<(String, String)>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyWalk<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyWalk<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        loop {
+            let child = KeyWalk {
+                path: format!("{}[{index}]", self.path),
+                found: &mut *self.found,
+            };
+            if seq.next_element_seed(child)?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                *self.found = Some((self.path, key));
+                return Err(serde::de::Error::custom("duplicate key"));
+            }
+            let path = if self.path.is_empty() {
+                key
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            map.next_value_seed(KeyWalk {
+                path,
+                found: &mut *self.found,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// Checks a file's `schema_version`.
@@ -153,8 +256,12 @@ pub mod exact {
         }
 
         fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
-            Decimal::from_str(text.trim())
-                .map_err(|_| E::custom(format!("\"{text}\" is not a decimal number")))
+            Decimal::from_str(text.trim()).map_err(|_| {
+                E::custom(format!(
+                    "\"{}\" is not a decimal number",
+                    crate::printable::shown(text)
+                ))
+            })
         }
 
         fn visit_u64<E: de::Error>(self, value: u64) -> Result<Decimal, E> {
@@ -236,6 +343,26 @@ mod tests {
                 .starts_with("sample.json: price: write 0.1 as a string"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_an_error_naming_it() {
+        let error = parse::<Sample>(&file(r#"{"price": "1", "price": "2"}"#)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "sample.json: the key \"price\" is given twice; keep one"
+        );
+        assert_eq!(
+            duplicate_key(r#"{"a": [{"b": 1}, {"c": {"d": 1, "d": 2}}]}"#),
+            Some(("a[1].c".to_owned(), "d".to_owned()))
+        );
+        assert_eq!(duplicate_key(r#"{"a": {"d": 1}, "b": {"d": 2}}"#), None);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let sample: Sample = parse(&file("\u{feff}{\"price\": \"2\"}")).unwrap();
+        assert_eq!(sample.price, Decimal::TWO);
     }
 
     #[test]

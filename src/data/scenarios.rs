@@ -77,9 +77,9 @@ pub fn load(file: &SourceFile) -> Result<Vec<ScenarioSpec>, Error> {
         .iter()
         .enumerate()
         .map(|(index, value)| {
-            let name = value["name"]
-                .as_str()
-                .map_or_else(String::new, |name| format!(" (\"{name}\")"));
+            let name = value["name"].as_str().map_or_else(String::new, |name| {
+                format!(" (\"{}\")", crate::printable::shown(name))
+            });
             serde_path_to_error::deserialize(value).map_err(|error| {
                 Error::data(
                     &file.label,
@@ -101,7 +101,7 @@ pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSp
     {
         let (key, value) = pair
             .split_once('=')
-            .ok_or_else(|| format!("\"{pair}\" is not key=value"))?;
+            .ok_or_else(|| format!("\"{}\" is not key=value", crate::printable::shown(pair)))?;
         if fields.insert(key.trim(), value.trim()).is_some() {
             return Err(format!("{} is given twice", key.trim()));
         }
@@ -111,7 +111,7 @@ pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSp
         .or(default_name)
         .ok_or("name is missing; give name=…")?
         .to_owned();
-    let label = name.clone();
+    let label = crate::printable::shown(&name);
     let scenario_error = |field: &str, message: &str| format!("\"{label}\": {field}: {message}");
     let mut required = |key: &str| {
         fields
@@ -126,8 +126,13 @@ pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSp
             .map_err(|_| scenario_error("customers", "must be a whole number, 0 or more"))?,
         mrr: Decimal::from_str(mrr)
             .ok()
-            .filter(|mrr| !mrr.is_sign_negative() || mrr.is_zero())
-            .ok_or_else(|| scenario_error("mrr", "must be a number of US dollars, 0 or more"))?,
+            .filter(|mrr| crate::limits::checked_mrr(*mrr).is_ok())
+            .ok_or_else(|| {
+                scenario_error(
+                    "mrr",
+                    "must be a number of US dollars from 0 to 1,000,000,000,000",
+                )
+            })?,
         paas: fields.shift_remove("paas").map(str::to_owned),
         stage: fields
             .shift_remove("stage")
@@ -169,15 +174,16 @@ impl ScenarioSpec {
             return Err((
                 "paas".to_owned(),
                 format!(
-                    "unknown platform \"{platform}\"; use one of: {}",
+                    "unknown platform \"{}\"; use one of: {}",
+                    crate::printable::shown(&platform),
                     platforms.join(", ")
                 ),
             ));
         }
-        if let Some(stage) = self.stage {
-            if stages.get(stage).is_none() {
-                return Err(("stage".to_owned(), format!("there is no stage {stage}")));
-            }
+        if let Some(stage) = self.stage
+            && stages.get(stage).is_none()
+        {
+            return Err(("stage".to_owned(), format!("there is no stage {stage}")));
         }
         let usage = UsageOverrides::new(
             self.usage
@@ -192,9 +198,17 @@ impl ScenarioSpec {
                 message,
             )
         })?;
+        let customers = crate::limits::checked_customers(self.customers).map_err(|message| {
+            (
+                "customers".to_owned(),
+                format!("{} {message}", self.customers),
+            )
+        })?;
+        let mrr = crate::limits::checked_mrr(self.mrr)
+            .map_err(|message| ("mrr".to_owned(), format!("{} {message}", self.mrr)))?;
         Ok(Scenario {
-            customers: self.customers,
-            mrr: self.mrr,
+            customers,
+            mrr,
             platform,
             forced_stage: self.stage,
             usage,
@@ -226,21 +240,31 @@ pub fn load_months(file: &SourceFile) -> Result<Vec<crate::projection::MonthInpu
     if parsed.months.is_empty() {
         return Err(Error::data(&file.label, "months", "lists no month"));
     }
+    let most = crate::limits::MAX_MONTHS;
+    if parsed.months.len() > most as usize {
+        return Err(Error::data(
+            &file.label,
+            "months",
+            format!(
+                "lists {} months; infraplan plans at most {most}",
+                parsed.months.len()
+            ),
+        ));
+    }
     parsed
         .months
         .iter()
         .enumerate()
         .map(|(index, month)| {
-            if month.mrr.is_sign_negative() && !month.mrr.is_zero() {
-                return Err(Error::data(
-                    &file.label,
-                    format!("months[{index}].mrr"),
-                    "is negative; MRR is 0 or more",
-                ));
-            }
+            let field = |name: &str, message: String| {
+                Error::data(&file.label, format!("months[{index}].{name}"), message)
+            };
             Ok(crate::projection::MonthInput {
-                customers: month.customers,
-                mrr: crate::money::Money::round(month.mrr).amount(),
+                customers: crate::limits::checked_customers(month.customers).map_err(
+                    |message| field("customers", format!("{} {message}", month.customers)),
+                )?,
+                mrr: crate::limits::checked_mrr(month.mrr)
+                    .map_err(|message| field("mrr", format!("{} {message}", month.mrr)))?,
             })
         })
         .collect()

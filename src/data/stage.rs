@@ -303,16 +303,39 @@ impl Stages {
 fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
     let file = stage.file.as_str();
     let fail = |key: String, message: String| Err(Error::data(file, key, message));
-    if stage.band.low > stage.band.high || stage.band.low.is_sign_negative() {
+    let most = crate::limits::MAX_MONTHLY_COST;
+    if stage.band.low > stage.band.high
+        || stage.band.low.is_sign_negative()
+        || stage.band.high > most
+    {
         return fail(
             "band".to_owned(),
-            "low must be 0 or more and no higher than high".to_owned(),
+            "low must be 0 or more, no higher than high, and high at most 1,000,000,000,000,000"
+                .to_owned(),
         );
     }
-    if let Some(max) = stage.customers.max {
-        if max < stage.customers.min {
-            return fail("customers.max".to_owned(), format!("{max} is below min"));
-        }
+    let is_percent = |value: Decimal| !value.is_sign_negative() && value <= Decimal::ONE_HUNDRED;
+    let guidance_ok = match stage.budget.guidance {
+        Guidance::UnderMonthly(amount) => !amount.is_sign_negative() && amount <= most,
+        Guidance::UnderPercentOfMrr(percent) => is_percent(percent),
+    };
+    if !guidance_ok {
+        return fail(
+            "budget.guidance".to_owned(),
+            "must be a share of MRR from 0 to 100, or a monthly amount from 0 to 1,000,000,000,000,000"
+                .to_owned(),
+        );
+    }
+    if !is_percent(stage.budget.ceiling_percent_of_mrr) {
+        return fail(
+            "budget.ceiling_percent_of_mrr".to_owned(),
+            "must be a share of MRR from 0 to 100".to_owned(),
+        );
+    }
+    if let Some(max) = stage.customers.max
+        && max < stage.customers.min
+    {
+        return fail("customers.max".to_owned(), format!("{max} is below min"));
     }
     if stage.variants.is_empty() {
         return fail(
@@ -321,14 +344,35 @@ fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
         );
     }
     for (name, usage) in &stage.usage_per_customer {
-        if usage.value.is_sign_negative() {
-            return fail(
-                format!("usage_per_customer.{name}.value"),
-                "must be 0 or more".to_owned(),
-            );
+        if let Err(message) = crate::limits::checked_usage(usage.value) {
+            return fail(format!("usage_per_customer.{name}.value"), message);
         }
     }
+    // Variant names become template folders and Terraform state keys,
+    // component ids template names: keep both plain.
+    let plain = |text: &str| {
+        text.starts_with(|character: char| character.is_ascii_lowercase())
+            && text.bytes().all(|byte| {
+                byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_' || byte == b'-'
+            })
+    };
     for (variant_name, variant) in &stage.variants {
+        if !plain(variant_name) {
+            return fail(
+                format!("variants.{}", crate::printable::shown(variant_name)),
+                "a variant name is lowercase letters, digits, - and _, starting with a letter"
+                    .to_owned(),
+            );
+        }
+        for (index, component) in variant.components.iter().enumerate() {
+            if !plain(&component.id) {
+                return fail(
+                    format!("variants.{variant_name}.components[{index}].id"),
+                    "a component id is lowercase letters, digits, - and _, starting with a letter"
+                        .to_owned(),
+                );
+            }
+        }
         let mut with_allowance: Vec<&str> = Vec::new();
         for (component_index, component) in variant.components.iter().enumerate() {
             let at = format!("variants.{variant_name}.components[{component_index}]");

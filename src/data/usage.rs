@@ -52,7 +52,7 @@ impl UsageOverrides {
     ) -> Result<UsageOverrides, (String, String)> {
         let metrics = stages.metrics();
         for (metric, value) in &per_customer {
-            let key = format!("per_customer.{metric}");
+            let key = format!("per_customer.{}", crate::printable::shown(metric));
             if !metrics.contains_key(metric.as_str()) {
                 let known: Vec<&str> = metrics.keys().copied().collect();
                 return Err((
@@ -60,9 +60,7 @@ impl UsageOverrides {
                     format!("unknown metric; use one of: {}", known.join(", ")),
                 ));
             }
-            if value.is_sign_negative() {
-                return Err((key, format!("{value} is negative; usage is 0 or more")));
-            }
+            crate::limits::checked_usage(*value).map_err(|message| (key.clone(), message))?;
         }
         Ok(UsageOverrides { per_customer })
     }

@@ -5,14 +5,16 @@
 //! quoting.
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason,
 };
 use serde_json::Value;
 
 /// Registers every helper on `registry`.
 pub fn register(registry: &mut Handlebars<'_>) {
     registry.register_helper("hcl_string", Box::new(hcl_string_helper));
-    registry.register_helper("hcl_list", Box::new(hcl_list_helper));
+    registry.register_helper("hcl_number", Box::new(hcl_number_helper));
+    registry.register_helper("hcl_comment", Box::new(hcl_comment_helper));
 }
 
 /// `{{hcl_string value}}`: a quoted HCL string literal. Escapes `\`, `"`,
@@ -33,6 +35,7 @@ pub fn hcl_string(text: &str) -> String {
                 out.push(character);
                 out.push(character);
             }
+            other if other.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(other))),
             other => out.push(other),
         }
     }
@@ -40,10 +43,34 @@ pub fn hcl_string(text: &str) -> String {
     out
 }
 
-/// `{{hcl_list values}}`: a one-line HCL list of quoted strings, `["a", "b"]`.
-pub fn hcl_list(values: &[String]) -> String {
-    let items: Vec<String> = values.iter().map(|value| hcl_string(value)).collect();
-    format!("[{}]", items.join(", "))
+/// `{{hcl_number value}}`: a number, written as is; anything that is not a
+/// plain decimal number is an error, so a value can never become an expression.
+pub fn hcl_number(text: &str) -> Option<&str> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let is_digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+    (is_digits(whole) && is_digits(fraction)).then_some(text)
+}
+
+/// `{{hcl_comment value}}`: text for the rest of a `#` comment line, with
+/// control characters (a newline would end the comment) shown escaped.
+pub fn hcl_comment(text: &str) -> String {
+    crate::printable::escape_controls(text).into_owned()
+}
+
+/// The helper's one parameter as text: strings as they are, numbers and
+/// booleans as JSON writes them.
+fn param_text(helper: &Helper<'_>, name: &'static str) -> Result<String, RenderError> {
+    let value = helper
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(name, 0))?
+        .value();
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        _ => Err(RenderErrorReason::InvalidParamType("a string, number or boolean").into()),
+    }
 }
 
 fn hcl_string_helper(
@@ -53,42 +80,31 @@ fn hcl_string_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let value = helper
-        .param(0)
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("hcl_string", 0))?
-        .value();
-    let text = match value {
-        Value::String(text) => text.clone(),
-        Value::Number(number) => number.to_string(),
-        Value::Bool(flag) => flag.to_string(),
-        _ => {
-            return Err(RenderErrorReason::InvalidParamType("a string, number or boolean").into());
-        }
-    };
-    out.write(&hcl_string(&text))?;
+    out.write(&hcl_string(&param_text(helper, "hcl_string")?))?;
     Ok(())
 }
 
-fn hcl_list_helper(
+fn hcl_number_helper(
     helper: &Helper<'_>,
     _: &Handlebars<'_>,
     _: &Context,
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let value = helper
-        .param(0)
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("hcl_list", 0))?
-        .value();
-    let Value::Array(items) = value else {
-        return Err(RenderErrorReason::InvalidParamType("a list of strings").into());
-    };
-    let strings = items
-        .iter()
-        .map(|item| item.as_str().map(str::to_owned))
-        .collect::<Option<Vec<String>>>()
-        .ok_or(RenderErrorReason::InvalidParamType("a list of strings"))?;
-    out.write(&hcl_list(&strings))?;
+    let text = param_text(helper, "hcl_number")?;
+    let number = hcl_number(&text).ok_or(RenderErrorReason::InvalidParamType("a number"))?;
+    out.write(number)?;
+    Ok(())
+}
+
+fn hcl_comment_helper(
+    helper: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    out.write(&hcl_comment(&param_text(helper, "hcl_comment")?))?;
     Ok(())
 }
 
@@ -112,10 +128,24 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_one_line() {
-        let values = vec!["a".to_owned(), "b\"c".to_owned()];
-        assert_eq!(hcl_list(&values), "[\"a\", \"b\\\"c\"]");
-        assert_eq!(hcl_list(&[]), "[]");
+    fn control_characters_cannot_break_out_of_a_string() {
+        assert_eq!(hcl_string("a\u{1b}b"), "\"a\\u001bb\"");
+    }
+
+    #[test]
+    fn numbers_are_plain_decimals_only() {
+        assert_eq!(hcl_number("30"), Some("30"));
+        assert_eq!(hcl_number("0.25"), Some("0.25"));
+        assert_eq!(hcl_number("-1"), Some("-1"));
+        for bad in ["", "1e5", "1.", ".5", "1 + var.x", "1\n#"] {
+            assert_eq!(hcl_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn comments_stay_on_their_line() {
+        assert_eq!(hcl_comment("Growing"), "Growing");
+        assert_eq!(hcl_comment("us-east-1\nresource"), "us-east-1\\nresource");
     }
 
     fn render(template: &str, data: &Value) -> Result<String, handlebars::RenderError> {
@@ -128,20 +158,20 @@ mod tests {
 
     #[test]
     fn helpers_render_through_the_registry() {
-        let data = json!({"name": "my-app", "zones": ["us-east-1a", "us-east-1b"], "count": 3});
+        let data = json!({"name": "my-app", "zones": ["us-east-1a"], "count": 3, "size": "20"});
         assert_eq!(
             render(
-                "name = {{hcl_string name}}\nzones = {{hcl_list zones}}\nn = {{hcl_string count}}",
+                "name = {{hcl_string name}}\nn = {{hcl_number count}}\ns = {{hcl_number size}}\n# {{hcl_comment name}}",
                 &data
             )
             .unwrap(),
-            "name = \"my-app\"\nzones = [\"us-east-1a\", \"us-east-1b\"]\nn = \"3\""
+            "name = \"my-app\"\nn = 3\ns = 20\n# my-app"
         );
     }
 
     #[test]
     fn helpers_refuse_the_wrong_type() {
-        assert!(render("{{hcl_list name}}", &json!({"name": "x"})).is_err());
+        assert!(render("{{hcl_number name}}", &json!({"name": "x"})).is_err());
         assert!(render("{{hcl_string zones}}", &json!({"zones": []})).is_err());
     }
 }

@@ -64,7 +64,7 @@ pub fn load_templates(
                 .strip_prefix(dir)
                 .map(|relative| relative.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
-            let text = fs::read_to_string(&path).map_err(|source| Error::NoInput {
+            let text = crate::input::read_text(&path).map_err(|source| Error::NoInput {
                 flag: "--templates".to_owned(),
                 path: path.clone(),
                 reason: source.to_string(),

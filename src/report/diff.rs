@@ -9,6 +9,7 @@ use crate::data::SCHEMA_VERSION;
 use crate::diff::{Change, PlanDiff};
 use crate::money::{Money, format_quantity};
 use crate::plan::Plan;
+use crate::printable::escape_controls;
 use crate::projection::signed;
 
 /// The move; its JSON form is documented in `docs/json.md`.
@@ -161,11 +162,11 @@ impl DiffReport {
         };
         format!(
             "{} ({} customers, {} MRR, {} a month) → {} ({} customers, {} MRR, {} a month): {stage}",
-            self.from.name,
+            escape_controls(&self.from.name),
             self.from.customers,
             self.from.mrr,
             self.from.monthly_total,
-            self.to.name,
+            escape_controls(&self.to.name),
             self.to.customers,
             self.to.mrr,
             self.to.monthly_total

@@ -36,12 +36,14 @@ pub enum TabularFormat {
     Csv,
 }
 
-/// One CSV line: fields quoted when they hold a comma, quote or line break.
+/// One CSV line: fields quoted when they hold a comma, quote or line break;
+/// control characters (escape sequences in a scenario name) shown escaped.
 pub fn csv_row(fields: &[&str]) -> String {
     let quoted: Vec<String> = fields
         .iter()
+        .map(|field| crate::printable::escape_controls(field))
         .map(|field| {
-            if field.contains([',', '"', '\n', '\r']) {
+            if field.contains([',', '"']) {
                 format!("\"{}\"", field.replace('"', "\"\""))
             } else {
                 (*field).to_owned()

@@ -89,13 +89,13 @@ struct GuidanceView {
     label: String,
     kind: &'static str,
     limit: Decimal,
-    amount: Option<Money>,
+    amount: Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
 struct CeilingView {
     percent_of_mrr: Decimal,
-    amount: Option<Money>,
+    amount: Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -339,20 +339,25 @@ impl PlanReport {
     }
 
     fn limits_text(&self) -> String {
+        let zero_mrr = self.scenario.mrr == Money::ZERO;
+        let share_limit = |percent: Decimal, amount: Money| {
+            if zero_mrr {
+                format!(
+                    "under {}% of MRR, which is {amount} when MRR is $0, so any positive cost breaks it",
+                    percent.normalize()
+                )
+            } else {
+                format!("under {}% of MRR ({amount})", percent.normalize())
+            }
+        };
         let guidance = &self.budget.guidance;
-        let guidance_text = match (guidance.kind, guidance.amount) {
-            ("under_monthly", _) => format!("under {} a month", Money::round(guidance.limit)),
-            (_, Some(amount)) => format!("under {}% of MRR ({amount})", guidance.limit.normalize()),
-            (_, None) => format!("under {}% of MRR", guidance.limit.normalize()),
+        let guidance_text = if guidance.kind == "under_monthly" {
+            format!("under {} a month", guidance.amount)
+        } else {
+            share_limit(guidance.limit, guidance.amount)
         };
         let ceiling = &self.budget.ceiling;
-        let ceiling_text = match ceiling.amount {
-            Some(amount) => format!(
-                "under {}% of MRR ({amount})",
-                ceiling.percent_of_mrr.normalize()
-            ),
-            None => format!("under {}% of MRR", ceiling.percent_of_mrr.normalize()),
-        };
+        let ceiling_text = share_limit(ceiling.percent_of_mrr, ceiling.amount);
         format!(
             "The roadmap's \"{}\" guidance for stage {} is {guidance_text}; the overall ceiling is {ceiling_text}.",
             guidance.label, self.stage.number

@@ -1,5 +1,7 @@
 //! One small table type that prints as aligned text or as a Markdown table.
 
+use crate::printable::escape_controls;
+
 /// How a column's cells line up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -17,12 +19,13 @@ pub struct Table {
 }
 
 impl Table {
-    /// A table with these columns.
+    /// A table with these columns. Titles and cells may hold user text
+    /// (scenario names), so control characters are shown escaped.
     pub fn new(header: &[(&str, Align)]) -> Table {
         Table {
             header: header
                 .iter()
-                .map(|(title, align)| ((*title).to_owned(), *align))
+                .map(|(title, align)| (escape_controls(title).into_owned(), *align))
                 .collect(),
             rows: Vec::new(),
         }
@@ -31,7 +34,12 @@ impl Table {
     /// Adds a row; it must have one cell per column.
     pub fn row(&mut self, cells: Vec<String>) {
         debug_assert_eq!(cells.len(), self.header.len(), "one cell per column");
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|cell| escape_controls(&cell).into_owned())
+                .collect(),
+        );
     }
 
     /// Aligned plain text, columns two spaces apart, no trailing spaces.

@@ -82,7 +82,9 @@ fn default_usage_keeps_every_stage_inside_its_band_at_both_ends() {
         for platform in ["heroku", "render"] {
             let (variant, _) = variant_for(stage, platform).unwrap();
             for customers in [stage.customers.min, top] {
-                let total = price_stage(&data, stage, variant, &scenario(customers)).total;
+                let total = price_stage(&data, stage, variant, &scenario(customers))
+                    .unwrap()
+                    .total;
                 assert!(
                     total >= Money::round(stage.band.low) && total <= Money::round(stage.band.high),
                     "stage {} on {variant} at {customers} customers costs {total}, outside {}–{}",

@@ -187,3 +187,159 @@ fn refusals_are_one_line_with_documented_codes() {
     }
     snapshot_settings().bind(|| insta::assert_snapshot!("errors__plan", report));
 }
+
+/// Inputs that used to crash (a panic, exit 101), hang or grow without bound:
+/// each is now one line naming the flag or file and field, with its code.
+#[test]
+fn absurd_numbers_and_odd_files_are_one_line_errors() {
+    let dir = scratch_dir("absurd-inputs");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let huge_usage = write(
+        "usage-huge.json",
+        r#"{"schema_version": 1, "per_customer": {"stored_gb": "1e25"}}"#,
+    );
+    let huge_months = write(
+        "months-huge.json",
+        r#"{"schema_version": 1, "months": [{"customers": 10, "mrr": "1e27"}]}"#,
+    );
+    let long_months = write(
+        "months-long.json",
+        &format!(
+            r#"{{"schema_version": 1, "months": [{}]}}"#,
+            vec![r#"{"customers": 10, "mrr": "100"}"#; 121].join(",")
+        ),
+    );
+    let negative_scenario = write(
+        "scenarios-negative.json",
+        r#"{"schema_version": 1, "scenarios": [{"name": "loss", "customers": 120, "mrr": "-3000"}]}"#,
+    );
+    let duplicate_key = write(
+        "usage-duplicate.json",
+        r#"{"schema_version": 1, "per_customer": {"emails": "100", "emails": "900"}}"#,
+    );
+    let big = dir.join("usage-big.json");
+    fs::File::create(&big)
+        .unwrap()
+        .set_len(infraplan::input::MAX_INPUT_BYTES + 1)
+        .unwrap();
+    let big = big.to_string_lossy().into_owned();
+    let fifo = dir.join("usage-fifo.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo works");
+    let fifo = fifo.to_string_lossy().into_owned();
+    let long_name = format!("name=\u{1b}[2J{}\n,customers=1,mrr=-1", "n".repeat(200));
+    let plan = ["plan", "--customers", "30", "--mrr", "3000", "--usage"];
+    let cases: Vec<(&str, Vec<&str>, i32)> = vec![
+        (
+            "an MRR of 1e27",
+            vec!["plan", "--customers", "30", "--mrr", "1e27"],
+            2,
+        ),
+        (
+            "a billion and one customers",
+            vec!["plan", "--customers", "1000000001", "--mrr", "1"],
+            2,
+        ),
+        (
+            "a usage value of 1e25",
+            [&plan[..], &[&huge_usage]].concat(),
+            65,
+        ),
+        (
+            "a months file with a huge MRR",
+            vec!["roadmap", "--from-file", &huge_months],
+            65,
+        ),
+        (
+            "a months file past 120 months",
+            vec!["roadmap", "--from-file", &long_months],
+            65,
+        ),
+        (
+            "doubling for 84 months",
+            vec![
+                "roadmap",
+                "--customers",
+                "20",
+                "--mrr",
+                "2000",
+                "--growth",
+                "100",
+                "--months",
+                "84",
+            ],
+            2,
+        ),
+        (
+            "churn over 100%",
+            vec![
+                "roadmap",
+                "--customers",
+                "20",
+                "--mrr",
+                "2000",
+                "--growth",
+                "5",
+                "--churn",
+                "150",
+            ],
+            2,
+        ),
+        (
+            "a negative MRR in a scenarios file",
+            vec!["compare", &negative_scenario],
+            65,
+        ),
+        (
+            "a negative MRR with an escape sequence in a long name",
+            vec!["compare", "--scenario", &long_name],
+            2,
+        ),
+        (
+            "a key given twice",
+            [&plan[..], &[&duplicate_key]].concat(),
+            65,
+        ),
+        ("a device", [&plan[..], &["/dev/zero"]].concat(), 66),
+        ("a FIFO", [&plan[..], &[&fifo]].concat(), 66),
+        ("a file over 16 MiB", [&plan[..], &[&big]].concat(), 66),
+    ];
+    let mut report = String::new();
+    for (name, args, code) in &cases {
+        let run = infraplan(args);
+        assert_eq!(run.code, *code, "{name}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{name} printed to stdout");
+        assert_eq!(run.stderr.lines().count(), 1, "{name}: {}", run.stderr);
+        assert!(!run.stderr.contains('\u{1b}'), "{name}: raw escape");
+        assert!(run.stderr.len() < 400, "{name}: {}", run.stderr);
+        let stderr = run.stderr.replace(env!("CARGO_TARGET_TMPDIR"), "[TMP]");
+        report.push_str(&format!("{name} (exit {code}):\n  {stderr}"));
+    }
+    snapshot_settings().bind(|| insta::assert_snapshot!("errors__absurd", report));
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = scratch_dir("bom");
+    let path = dir.join("usage.json");
+    fs::write(
+        &path,
+        "\u{feff}{\"schema_version\": 1, \"per_customer\": {\"emails\": \"100\"}}",
+    )
+    .unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let run = infraplan(&[
+        "plan",
+        "--customers",
+        "30",
+        "--mrr",
+        "3000",
+        "--usage",
+        &path,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -65,7 +65,56 @@ fn every_variant_is_terraform_fmt_clean() {
         let (ok, output) =
             run_terraform(&terraform, &dir, &["fmt", "-check", "-diff", "-recursive"]);
         assert!(ok, "{name} is not formatted:\n{output}");
+        // The example becomes terraform.tfvars: it must be formatted too.
+        let copy = scratch_dir(&format!("fmt-tfvars-{name}"));
+        fs::copy(
+            dir.join("terraform.tfvars.example"),
+            copy.join("terraform.tfvars"),
+        )
+        .unwrap();
+        let (ok, output) = run_terraform(&terraform, &copy, &["fmt", "-check", "-diff"]);
+        assert!(
+            ok,
+            "{name}: terraform.tfvars.example is not formatted:\n{output}"
+        );
     }
+}
+
+/// Every value a Terraform template writes goes through an escaping helper:
+/// `hcl_string` for strings, `hcl_number` for numbers, `hcl_comment` inside
+/// comments. Block helpers and partials are the only other expressions.
+#[test]
+fn every_value_in_terraform_templates_is_escaped() {
+    let root = crate::support::project_dir().join("templates");
+    let mut raw = Vec::new();
+    for folder in fs::read_dir(&root).unwrap() {
+        for file in fs::read_dir(folder.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("README") || name.starts_with("readme") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            for (start, _) in text.match_indices("{{") {
+                let expression = &text[start + 2..];
+                let allowed = [
+                    "#",
+                    "/",
+                    ">",
+                    "else",
+                    "!",
+                    "hcl_string ",
+                    "hcl_number ",
+                    "hcl_comment ",
+                ];
+                if !allowed.iter().any(|prefix| expression.starts_with(prefix)) {
+                    let end = expression.find("}}").unwrap_or(expression.len());
+                    raw.push(format!("{name}: {{{{{}}}}}", &expression[..end]));
+                }
+            }
+        }
+    }
+    assert!(raw.is_empty(), "unescaped values:\n{}", raw.join("\n"));
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn customer_counts_pick_the_roadmap_stage() {
         ("200", 3),
         ("1000", 3),
         ("10000000", 3),
-        ("18446744073709551615", 3),
+        ("1000000000", 3),
     ];
     for (customers, stage) in cases {
         let plan = plan_json(&["--customers", customers, "--mrr", "10000"]);
@@ -120,7 +120,10 @@ fn verdicts_follow_the_guidance_and_the_ceiling() {
 #[test]
 fn zero_mrr_still_prices_every_line() {
     let plan = plan_json(&["--customers", "10", "--mrr", "0"]);
-    assert_eq!(plan["budget"]["verdict"], "share_undefined");
+    // 20% of an MRR of $0 is $0: any positive cost breaks the ceiling.
+    assert_eq!(plan["budget"]["verdict"], "over_ceiling");
+    assert_eq!(plan["budget"]["ceiling"]["amount"], "0.00");
+    assert_eq!(plan["budget"]["guidance"]["amount"], "200.00");
     assert!(plan["budget"]["share_of_mrr"].is_null());
     // 2 × $25 + $9 + 20 GB × $0.023 + 0.5 GB × $0.023 + $0.01 + $0.01 + $1 + $19.95.
     assert_eq!(text(&plan["total"]), "80.44");
@@ -294,18 +297,51 @@ fn the_budget_gate_fails_the_run_with_its_own_exit_code() {
         crate::support::infraplan(&[&above[..], &["--fail-on", "above-guidance"]].concat()).code,
         3
     );
-    let zero = [
-        "plan",
-        "--customers",
-        "10",
-        "--mrr",
-        "0",
-        "--fail-on",
-        "above-guidance",
-    ];
-    assert_eq!(
-        crate::support::infraplan(&zero).code,
-        0,
-        "an undefined share cannot break the gate"
+    // At an MRR of $0, a limit that is a share of MRR is $0: any positive
+    // cost breaks it. The gate says so in those words.
+    for stage in ["1", "3"] {
+        let zero = [
+            "plan",
+            "--customers",
+            "10",
+            "--mrr",
+            "0",
+            "--stage",
+            stage,
+            "--fail-on",
+            "over-ceiling",
+        ];
+        let run = crate::support::infraplan(&zero);
+        assert_eq!(run.code, 3, "stage {stage}");
+        assert!(
+            run.stderr
+                .contains("against an MRR of $0, where any positive cost breaks a share-of-MRR limit, over the ceiling"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_count_held_at_the_stage_maximum_warns() {
+    let plan = plan_json(&["--customers", "100000", "--mrr", "15000000"]);
+    let web = plan["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["component"] == "web")
+        .unwrap();
+    assert_eq!(web["instances"], 20);
+    let warnings: Vec<&str> = plan["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|warning| warning.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|warning| warning.contains("would need 667") && warning.contains("stops at 20")),
+        "{warnings:?}"
     );
 }

@@ -350,3 +350,21 @@ fn scenario_refusals_name_the_scenario_and_the_field() {
     }
     snapshot_settings().bind(|| insta::assert_snapshot!("errors__scenarios", report));
 }
+
+#[test]
+fn scenario_names_with_escape_sequences_print_escaped_in_every_format() {
+    let spec = "name=\u{1b}[31mred\u{1b}[0m,customers=30,mrr=3000";
+    for format in ["table", "markdown", "csv", "json"] {
+        let stdout = infraplan_ok(&["compare", "--scenario", spec, "--format", format]);
+        assert!(!stdout.contains('\u{1b}'), "{format}: {stdout}");
+        assert!(stdout.contains("red"), "{format}");
+    }
+    let stdout = infraplan_ok(&[
+        "diff",
+        "--from",
+        "customers=30,mrr=3000,name=\u{1b}[2J",
+        "--to",
+        "customers=60,mrr=6000",
+    ]);
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+}

@@ -56,6 +56,22 @@ pub enum Command {
     Roadmap(RoadmapArgs),
     /// Show what moving from one scenario to another changes, like a Terraform plan for costs
     Diff(DiffArgs),
+    /// Mark conflicts in a generated folder resolved: your version of each file stands
+    Resolve(ResolveArgs),
+}
+
+/// `infraplan resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The generated folder
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Files whose conflict you have resolved (merged infraplan's NAME.infraplan-new into NAME, or chose yours)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+    /// When another run is using the folder, wait up to this many seconds for it
+    #[arg(long, value_name = "SECONDS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub wait: u64,
 }
 
 /// `infraplan compare`.
@@ -166,6 +182,9 @@ pub struct GenerateArgs {
     /// Write nothing; list what would happen to each file
     #[arg(long)]
     pub dry_run: bool,
+    /// When another run is using the folder, wait up to this many seconds for it (default: fail at once)
+    #[arg(long, value_name = "SECONDS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub wait: u64,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -25,8 +25,25 @@ pub const EXIT_NO_INPUT: u8 = 66;
 pub const EXIT_INTERNAL: u8 = 70;
 /// The output folder exists, is not empty, or cannot be created (EX_CANTCREAT).
 pub const EXIT_CANNOT_CREATE: u8 = 73;
-/// Reading or writing failed part-way (EX_IOERR).
+/// Printing the report failed (EX_IOERR): standard output closed or full.
 pub const EXIT_IO: u8 = 74;
+/// Another run holds the output folder; try again (EX_TEMPFAIL).
+pub const EXIT_LOCKED: u8 = 75;
+
+/// Every exit code, with its name in `docs/exit-codes.md`; a test keeps the
+/// two the same.
+pub const EXIT_CODES: [(u8, &str); 10] = [
+    (EXIT_OK, "success"),
+    (EXIT_CHECK_FAILED, "check failed"),
+    (EXIT_USAGE, "usage"),
+    (EXIT_BUDGET, "budget gate"),
+    (EXIT_DATA, "bad data"),
+    (EXIT_NO_INPUT, "no input"),
+    (EXIT_INTERNAL, "internal"),
+    (EXIT_CANNOT_CREATE, "cannot create"),
+    (EXIT_IO, "output failed"),
+    (EXIT_LOCKED, "locked"),
+];
 
 /// Everything that can stop a command.
 #[derive(Debug)]
@@ -65,12 +82,12 @@ pub enum Error {
         /// Why it cannot be used and what to do.
         reason: String,
     },
-    /// An I/O failure after work had started.
-    Io {
-        /// The path being read or written.
+    /// Another infraplan run is writing the folder.
+    Locked {
+        /// The folder, as given.
         path: PathBuf,
-        /// The operating system's error.
-        source: std::io::Error,
+        /// Who holds it, where the system says.
+        holder: Option<String>,
     },
     /// A built-in template or helper failed: a bug, not the user's fault.
     Internal {
@@ -87,7 +104,7 @@ impl Error {
             Error::Data { .. } => EXIT_DATA,
             Error::NoInput { .. } => EXIT_NO_INPUT,
             Error::CannotCreate { .. } => EXIT_CANNOT_CREATE,
-            Error::Io { .. } => EXIT_IO,
+            Error::Locked { .. } => EXIT_LOCKED,
             Error::Internal { .. } => EXIT_INTERNAL,
         }
     }
@@ -127,7 +144,13 @@ impl fmt::Display for Error {
             Error::CannotCreate { flag, path, reason } => {
                 format!("{flag} {}: {reason}", shown_path(path))
             }
-            Error::Io { path, source } => format!("{}: {source}", shown_path(path)),
+            Error::Locked { path, holder } => format!(
+                "--out {}: another infraplan run is using it{}; try again when it has finished, or give --wait SECONDS",
+                shown_path(path),
+                holder
+                    .as_ref()
+                    .map_or_else(String::new, |holder| format!(" ({holder})"))
+            ),
             Error::Internal { message } => {
                 format!("internal error (please report it): {message}")
             }

@@ -1,17 +1,21 @@
 //! `infraplan generate`: the plan's Terraform, rendered and written.
 
 use std::path::Path;
+use std::time::Duration;
 
-use crate::data::SCHEMA_VERSION;
 use crate::data::roadmap::Roadmap;
 use crate::error::Error;
+use crate::lock::{Access, FolderLock, LockError};
 use crate::merge::unified_diff;
 use crate::plan::Plan;
 use crate::printable::shown;
-use crate::reconcile::{Change, Refusal, SIDECAR_SUFFIX, reconcile};
+use crate::reconcile::{Change, Existing, Outcome, Refusal, SIDECAR_SUFFIX, reconcile};
 use crate::render::context::{Naming, TemplateContext};
 use crate::render::{RenderedFile, Renderer};
-use crate::write::{self, Manifest, ManifestFile, ManifestScenario, RECORDS_DIR, sha256};
+use crate::write::{
+    self, FileState, Folder, Manifest, ManifestFile, ManifestScenario, RECORDS_DIR, Strategy,
+    sha256,
+};
 
 /// What `generate` does with the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +37,51 @@ pub struct Generated {
     pub differs: bool,
     /// For `--check`: a unified diff of every difference.
     pub diff: String,
+    /// How the folder was written, when it was.
+    pub written: Option<Strategy>,
+}
+
+impl Generated {
+    /// Files whose conflict waits for the user.
+    pub fn conflicts(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|change| change.state == FileState::Conflict)
+    }
+}
+
+/// Locks the folder for `mode`: writers one at a time, creating the folder
+/// first so there is something to lock; readers share, and need no lock on a
+/// folder that does not exist.
+fn lock_for(folder: &Folder, mode: Mode, wait: Duration) -> Result<Option<FolderLock>, Error> {
+    let (access, exists) = match mode {
+        Mode::Write => {
+            folder.create()?;
+            (Access::Exclusive, true)
+        }
+        Mode::Check | Mode::DryRun => (Access::Shared, folder.exists()),
+    };
+    if !exists {
+        return Ok(None);
+    }
+    FolderLock::acquire(&folder.path, access, wait)
+        .map(Some)
+        .map_err(|error| match error {
+            LockError::Held { holder } => Error::Locked {
+                path: folder.given.clone(),
+                holder,
+            },
+            LockError::Io(source) => Error::CannotCreate {
+                flag: "--out".to_owned(),
+                path: folder.given.clone(),
+                reason: format!("cannot lock it: {source}"),
+            },
+        })
 }
 
 /// Reconciles `rendered` with what is in `out` and, in [`Mode::Write`],
-/// writes the result all or nothing.
+/// writes the result all or nothing. Only one run writes a folder at a time;
+/// another waits up to `wait` for it.
 pub fn regenerate(
     out: &Path,
     rendered: &[RenderedFile],
@@ -44,31 +89,62 @@ pub fn regenerate(
     naming: &Naming,
     force: bool,
     mode: Mode,
+    wait: Duration,
+) -> Result<Generated, Error> {
+    let folder = Folder::resolve(out)?;
+    let created = mode == Mode::Write && !folder.exists();
+    let lock = lock_for(&folder, mode, wait)?;
+    let result = regenerate_locked(&folder, lock, rendered, plan, naming, force, mode);
+    if result.is_err() && created {
+        // Only an empty folder is removed: this run made it and wrote nothing.
+        let _ = std::fs::remove_dir(&folder.path);
+    }
+    result
+}
+
+fn regenerate_locked(
+    folder: &Folder,
+    lock: Option<FolderLock>,
+    rendered: &[RenderedFile],
+    plan: &Plan<'_>,
+    naming: &Naming,
+    force: bool,
+    mode: Mode,
 ) -> Result<Generated, Error> {
     if mode == Mode::Write {
-        write::recover(out).map_err(|source| Error::CannotCreate {
+        write::recover(folder).map_err(|source| Error::CannotCreate {
             flag: "--out".to_owned(),
-            path: out.to_owned(),
-            reason: format!("cannot clear what an interrupted run left beside it: {source}"),
+            path: folder.given.clone(),
+            reason: format!("cannot clear what an interrupted run left: {source}"),
         })?;
     }
-    let prepared = prepare(out, rendered, plan, naming, force)?;
+    let prepared = prepare(folder, rendered, plan, naming, force)?;
     let diff = match mode {
-        Mode::Check => check_diff(&prepared.existing_files, &prepared.changes),
+        Mode::Check => check_diff(&prepared.existing, &prepared.changes),
         Mode::Write | Mode::DryRun => String::new(),
     };
-    if mode == Mode::Write && prepared.differs {
-        write::apply(out, &prepared.changes, &prepared.manifest)?;
-    }
+    let written = match (mode, lock) {
+        (Mode::Write, Some(mut lock)) if prepared.differs => Some(write::apply(
+            folder,
+            write::Plan {
+                changes: &prepared.changes,
+                manifest: &prepared.manifest,
+            },
+            &mut lock,
+        )?),
+        _ => None,
+    };
     Ok(Generated {
         changes: prepared.changes,
         differs: prepared.differs,
         diff,
+        written,
     })
 }
 
 /// Everything a regeneration will write, decided but not yet written.
 #[derive(Debug, Clone)]
+#[doc(hidden)]
 pub struct Prepared {
     /// Every file's fate.
     pub changes: Vec<Change>,
@@ -76,38 +152,46 @@ pub struct Prepared {
     pub manifest: Manifest,
     /// Whether anything on disk would change.
     pub differs: bool,
-    existing_files: std::collections::BTreeMap<String, String>,
+    existing: Existing,
 }
 
-/// Reads `out` and decides every file's fate.
+/// Reads the folder and decides every file's fate.
+#[doc(hidden)]
 pub fn prepare(
-    out: &Path,
+    folder: &Folder,
     rendered: &[RenderedFile],
     plan: &Plan<'_>,
     naming: &Naming,
     force: bool,
 ) -> Result<Prepared, Error> {
     let names: Vec<&str> = rendered.iter().map(|file| file.name.as_str()).collect();
-    let (existing, old_manifest) = write::read_existing(out, &names)?;
+    let (existing, old_manifest) = write::read_existing(folder, &names, force)?;
     let changes = reconcile(&existing, rendered, force).map_err(|Refusal::Foreign| Error::CannotCreate {
         flag: "--out".to_owned(),
-        path: out.to_owned(),
+        path: folder.given.clone(),
         reason: format!(
             "is not empty and has no {RECORDS_DIR}/manifest.json, so infraplan did not write it; give an empty folder, or --force to keep its files as yours"
         ),
     })?;
     let manifest = manifest_for(plan, naming, &changes);
     let differs = old_manifest.as_ref() != Some(&manifest)
-        || changes.iter().any(|change| change.outcome.writes());
+        || changes
+            .iter()
+            .any(|change| change.write.is_some() || sidecar_differs(&existing, change));
     Ok(Prepared {
         changes,
         manifest,
         differs,
-        existing_files: existing.files,
+        existing,
     })
 }
 
-/// The manifest recording `changes`' bases and the scenario.
+/// Whether a change writes or removes the file's sidecar.
+fn sidecar_differs(existing: &Existing, change: &Change) -> bool {
+    change.sidecar.as_ref() != existing.sidecars.get(&change.path)
+}
+
+/// The manifest recording `changes`' bases and states, and the scenario.
 fn manifest_for(plan: &Plan<'_>, naming: &Naming, changes: &[Change]) -> Manifest {
     let scenario = &plan.scenario;
     let mut files: Vec<ManifestFile> = changes
@@ -116,12 +200,13 @@ fn manifest_for(plan: &Plan<'_>, naming: &Naming, changes: &[Change]) -> Manifes
             change.base.as_ref().map(|base| ManifestFile {
                 path: change.path.clone(),
                 sha256: sha256(base),
+                state: change.state,
             })
         })
         .collect();
     files.sort_by(|left, right| left.path.cmp(&right.path));
     Manifest {
-        schema_version: SCHEMA_VERSION,
+        schema_version: write::MANIFEST_SCHEMA_VERSION,
         infraplan_version: env!("CARGO_PKG_VERSION").to_owned(),
         stage: plan.selection.stage.number,
         variant: plan.selection.variant_name.to_owned(),
@@ -139,23 +224,131 @@ fn manifest_for(plan: &Plan<'_>, naming: &Naming, changes: &[Change]) -> Manifes
 }
 
 /// What would change on disk: new and merged contents against the files, and
-/// on conflicts infraplan's version (written beside) against the user's.
-fn check_diff(files: &std::collections::BTreeMap<String, String>, changes: &[Change]) -> String {
+/// infraplan's versions written beside the user's files against what is there.
+fn check_diff(existing: &Existing, changes: &[Change]) -> String {
     let empty = String::new();
-    changes
+    let mut diff = String::new();
+    for change in changes {
+        if let Some(contents) = &change.write {
+            let disk = existing.files.get(&change.path).unwrap_or(&empty);
+            diff.push_str(&unified_diff(&change.path, disk, contents));
+        }
+        if let Some(theirs) = &change.sidecar {
+            let disk = existing.sidecars.get(&change.path).unwrap_or(&empty);
+            diff.push_str(&unified_diff(
+                &format!("{}{SIDECAR_SUFFIX}", change.path),
+                disk,
+                theirs,
+            ));
+        }
+    }
+    diff
+}
+
+/// What `infraplan resolve` settled.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The files resolved, as the user's version, and whether each still exists.
+    pub files: Vec<(String, bool)>,
+    /// Conflicts still waiting.
+    pub pending: Vec<String>,
+}
+
+/// `infraplan resolve`: the user has merged infraplan's version of each of
+/// `files` into theirs (or chosen to keep theirs, or to keep it removed).
+/// Their version stands; the sidecar goes; later runs merge infraplan's
+/// future changes into it as for any edited file.
+pub fn resolve(out: &Path, files: &[String], wait: Duration) -> Result<Resolved, Error> {
+    let folder = Folder::resolve(out)?;
+    if !folder.exists() {
+        return Err(Error::NoInput {
+            flag: "--out".to_owned(),
+            path: out.to_owned(),
+            reason: "no such folder".to_owned(),
+        });
+    }
+    let Some(mut lock) = lock_for(&folder, Mode::Write, wait)? else {
+        unreachable!("a writer always locks");
+    };
+    write::recover(&folder).map_err(|source| Error::CannotCreate {
+        flag: "--out".to_owned(),
+        path: folder.given.clone(),
+        reason: format!("cannot clear what an interrupted run left: {source}"),
+    })?;
+    let (existing, manifest) = write::read_existing(&folder, &[], false)?;
+    let Some(mut manifest) = manifest else {
+        return Err(Error::CannotCreate {
+            flag: "--out".to_owned(),
+            path: folder.given.clone(),
+            reason: format!("has no {RECORDS_DIR}/manifest.json, so there is nothing to resolve"),
+        });
+    };
+    let mut resolved = Vec::new();
+    for file in files {
+        let name = Path::new(file)
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = name
+            .strip_suffix(SIDECAR_SUFFIX)
+            .map_or(name.clone(), str::to_owned);
+        let entry = manifest
+            .files
+            .iter_mut()
+            .find(|entry| entry.path == name && entry.state == FileState::Conflict)
+            .ok_or_else(|| {
+                Error::usage(
+                    "FILE",
+                    format!(
+                        "{} has no conflict waiting in {}; `infraplan generate --check` lists the ones that do",
+                        crate::printable::shown(file),
+                        crate::printable::shown_path(out)
+                    ),
+                )
+            })?;
+        let present = existing.files.contains_key(&name);
+        entry.state = if present {
+            FileState::Settled
+        } else {
+            FileState::Removed
+        };
+        resolved.push((name, present));
+    }
+    let bases = existing.bases.clone().unwrap_or_default();
+    let changes: Vec<Change> = manifest
+        .files
         .iter()
-        .filter(|change| change.outcome.writes())
-        .map(|change| {
-            let disk = files.get(&change.path).unwrap_or(&empty);
-            match (&change.write, &change.sidecar) {
-                (Some(contents), _) => unified_diff(&change.path, disk, contents),
-                (None, Some(theirs)) => {
-                    unified_diff(&format!("{}{SIDECAR_SUFFIX}", change.path), disk, theirs)
-                }
-                (None, None) => String::new(),
-            }
+        .map(|entry| Change {
+            path: entry.path.clone(),
+            outcome: Outcome::Kept,
+            note: String::new(),
+            write: None,
+            // A conflict still waiting keeps infraplan's version beside it.
+            sidecar: (entry.state == FileState::Conflict)
+                .then(|| bases.get(&entry.path).cloned())
+                .flatten(),
+            base: bases.get(&entry.path).cloned(),
+            state: entry.state,
         })
-        .collect()
+        .collect();
+    let pending = changes
+        .iter()
+        .filter(|change| change.state == FileState::Conflict)
+        .map(|change| change.path.clone())
+        .collect();
+    manifest.schema_version = write::MANIFEST_SCHEMA_VERSION;
+    write::apply(
+        &folder,
+        write::Plan {
+            changes: &changes,
+            manifest: &manifest,
+        },
+        &mut lock,
+    )?;
+    Ok(Resolved {
+        files: resolved,
+        pending,
+    })
 }
 
 /// Longest app name: AWS load balancer and target group names (32 characters)

@@ -17,6 +17,7 @@ pub mod error;
 pub mod generate;
 pub mod input;
 pub mod limits;
+pub mod lock;
 pub mod merge;
 pub mod money;
 pub mod plan;
@@ -29,6 +30,7 @@ pub mod select;
 pub mod write;
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
 use crate::data::catalog::Catalog;
@@ -85,6 +87,12 @@ impl Outcome {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    if let Command::Resolve(args) = &cli.command {
+        let resolved = generate::resolve(&args.out, &args.files, Duration::from_secs(args.wait))?;
+        return Ok(Outcome::ok(report::generate::resolved_text(
+            &args.out, &resolved,
+        )));
+    }
     let data = load_data(&cli.data)?;
     match cli.command {
         Command::Plan(args) => {
@@ -105,6 +113,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Compare(args) => commands::compare(&data, &args),
         Command::Roadmap(args) => commands::roadmap(&data, &args),
         Command::Diff(args) => commands::diff_command(&data, &args),
+        Command::Resolve(_) => unreachable!("resolve runs before the data is loaded"),
     }
 }
 
@@ -129,14 +138,23 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
         (false, true) => Mode::DryRun,
         (false, false) => Mode::Write,
     };
-    let generated = generate::regenerate(&args.out, &files, &plan, &naming, args.force, mode)?;
+    let generated = generate::regenerate(
+        &args.out,
+        &files,
+        &plan,
+        &naming,
+        args.force,
+        mode,
+        Duration::from_secs(args.wait),
+    )?;
     let report = GenerateReport::new(&args.out, mode, &plan, &generated);
     let stdout = match args.format {
         report::Format::Json => report::json(&report),
         report::Format::Table => report.to_text(false),
         report::Format::Markdown => report.to_text(true),
     };
-    let code = if mode == Mode::Check && generated.differs {
+    let pending = generated.conflicts().next().is_some();
+    let code = if mode == Mode::Check && (generated.differs || pending) {
         EXIT_CHECK_FAILED
     } else {
         EXIT_OK

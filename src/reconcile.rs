@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::merge::merge3;
 use crate::render::RenderedFile;
+use crate::write::FileState;
 
 /// The suffix of infraplan's version of a file the user changed.
 pub const SIDECAR_SUFFIX: &str = ".infraplan-new";
@@ -52,14 +53,6 @@ impl Outcome {
             Outcome::NoLongerGenerated => "no longer generated",
         }
     }
-
-    /// Whether the folder changes.
-    pub fn writes(self) -> bool {
-        matches!(
-            self,
-            Outcome::Created | Outcome::Updated | Outcome::Merged | Outcome::Conflict
-        )
-    }
 }
 
 /// What regeneration does to one file.
@@ -73,11 +66,13 @@ pub struct Change {
     pub note: String,
     /// The file's contents after the run, when infraplan writes it.
     pub write: Option<String>,
-    /// infraplan's version, written beside the user's file on a conflict.
+    /// infraplan's version, beside the user's file while a conflict waits.
     pub sidecar: Option<String>,
     /// What to record as infraplan's version for the next run; `None` drops
     /// the file from the manifest.
     pub base: Option<String>,
+    /// What to record about the file: a conflict waiting, or removed by the user.
+    pub state: FileState,
 }
 
 /// The folder as it is now.
@@ -85,11 +80,15 @@ pub struct Change {
 pub struct Existing {
     /// Contents of the folder's files that infraplan renders or recorded.
     pub files: BTreeMap<String, String>,
+    /// Contents of their sidecars (`NAME.infraplan-new`), by the file's name.
+    pub sidecars: BTreeMap<String, String>,
     /// Whether the folder holds anything at all.
     pub non_empty: bool,
     /// infraplan's versions from the last run, by path; `None` when the folder
     /// has no manifest.
     pub bases: Option<BTreeMap<String, String>>,
+    /// What the last run recorded about each file.
+    pub states: BTreeMap<String, FileState>,
 }
 
 /// Why a folder is refused.
@@ -115,9 +114,12 @@ pub fn reconcile(
     let mut seen = BTreeSet::new();
     for file in rendered {
         seen.insert(file.name.as_str());
-        let disk = existing.files.get(&file.name);
-        let base = bases.get(&file.name);
-        changes.push(decide(&file.name, disk, base, &file.contents));
+        let known = Known {
+            disk: existing.files.get(&file.name),
+            base: bases.get(&file.name),
+            state: existing.states.get(&file.name).copied().unwrap_or_default(),
+        };
+        changes.push(decide(&file.name, known, &file.contents));
     }
     for (path, base) in bases {
         if seen.contains(path.as_str()) || !existing.files.contains_key(path) {
@@ -131,47 +133,66 @@ pub fn reconcile(
             write: None,
             sidecar: None,
             base: Some(base.clone()),
+            state: FileState::Settled,
         });
     }
     Ok(changes)
 }
 
-fn decide(path: &str, disk: Option<&String>, base: Option<&String>, new: &str) -> Change {
-    let change =
-        |outcome: Outcome, note: &str, write: Option<&str>, sidecar: Option<&str>| Change {
-            path: path.to_owned(),
-            outcome,
-            note: note.to_owned(),
-            write: write.map(str::to_owned),
-            sidecar: sidecar.map(str::to_owned),
-            base: Some(new.to_owned()),
-        };
+/// What is known about one file before deciding.
+#[derive(Debug, Clone, Copy)]
+struct Known<'a> {
+    /// On disk now.
+    disk: Option<&'a String>,
+    /// infraplan's version from the last run.
+    base: Option<&'a String>,
+    /// What the last run recorded.
+    state: FileState,
+}
+
+fn decide(path: &str, known: Known<'_>, new: &str) -> Change {
+    let change = |outcome: Outcome, note: &str, write: Option<&str>| Change {
+        path: path.to_owned(),
+        outcome,
+        note: note.to_owned(),
+        write: write.map(str::to_owned),
+        sidecar: None,
+        base: Some(new.to_owned()),
+        state: FileState::Settled,
+    };
+    // A conflict waits for the user: the user's file stays, infraplan's
+    // version goes beside it, and every run says so until it is resolved.
+    let conflict = |note: String| Change {
+        sidecar: Some(new.to_owned()),
+        state: FileState::Conflict,
+        ..change(Outcome::Conflict, &note, None)
+    };
     let beside = format!("kept yours; infraplan's version is in {path}{SIDECAR_SUFFIX}");
-    match (disk, base) {
-        (None, None) => change(Outcome::Created, "new file", Some(new), None),
-        (Some(disk), _) if disk == new => {
-            change(Outcome::Unchanged, "already up to date", None, None)
-        }
-        (Some(_), None) => change(
-            Outcome::Conflict,
-            &format!("a file infraplan did not write is in the way; {beside}"),
-            None,
-            Some(new),
-        ),
-        (None, Some(_)) => change(
-            Outcome::Conflict,
-            &format!(
-                "you removed it, so it is not recreated; infraplan's version is in {path}{SIDECAR_SUFFIX}"
-            ),
-            None,
-            Some(new),
-        ),
+    match (known.disk, known.base) {
+        (Some(disk), _) if disk == new => change(Outcome::Unchanged, "already up to date", None),
+        (None, None) => change(Outcome::Created, "new file", Some(new)),
+        (Some(_), None) => conflict(format!(
+            "a file infraplan did not write is in the way; {beside}"
+        )),
+        (None, Some(base)) if known.state == FileState::Removed && base == new => Change {
+            state: FileState::Removed,
+            ..change(
+                Outcome::Kept,
+                "removed by you; infraplan has no change for it",
+                None,
+            )
+        },
+        (None, Some(_)) => conflict(format!(
+            "you removed it, so it is not recreated; infraplan's version is in {path}{SIDECAR_SUFFIX}"
+        )),
         (Some(disk), Some(base)) if disk == base => change(
             Outcome::Updated,
             "not edited since infraplan wrote it",
             Some(new),
-            None,
         ),
+        (Some(_), Some(_)) if known.state == FileState::Conflict => {
+            conflict(format!("still unresolved from an earlier run; {beside}"))
+        }
         (Some(_), Some(base)) if base == new => Change {
             // infraplan has nothing new: the user's file stays, and the base
             // stays what infraplan last wrote.
@@ -180,7 +201,6 @@ fn decide(path: &str, disk: Option<&String>, base: Option<&String>, new: &str) -
                 Outcome::Kept,
                 "edited by you; infraplan has no change for it",
                 None,
-                None,
             )
         },
         (Some(disk), Some(base)) => match merge3(base, disk, new) {
@@ -188,14 +208,10 @@ fn decide(path: &str, disk: Option<&String>, base: Option<&String>, new: &str) -
                 Outcome::Merged,
                 "your edits and infraplan's changes touch different lines",
                 Some(&merged),
-                None,
             ),
-            None => change(
-                Outcome::Conflict,
-                &format!("your edits and infraplan's changes touch the same lines; {beside}"),
-                None,
-                Some(new),
-            ),
+            None => conflict(format!(
+                "your edits and infraplan's changes touch the same lines; {beside}"
+            )),
         },
     }
 }
@@ -245,7 +261,7 @@ mod tests {
         let existing = Existing {
             files: map(&[("main.tf", "mine\n")]),
             non_empty: true,
-            bases: None,
+            ..Existing::default()
         };
         let new = rendered(&[("main.tf", "theirs\n"), ("outputs.tf", "o\n")]);
         assert_eq!(reconcile(&existing, &new, false), Err(Refusal::Foreign));
@@ -281,6 +297,7 @@ mod tests {
                 ("removed-by-user.tf", base),
                 ("dropped.tf", base),
             ])),
+            ..Existing::default()
         };
         let new = "a\nb\nc\nd\ne (new)\n";
         let changes = reconcile(
@@ -316,5 +333,51 @@ mod tests {
                 .iter()
                 .all(|change| change.path != "dropped.tf" || change.write.is_none())
         );
+    }
+
+    #[test]
+    fn a_conflict_stays_a_conflict_until_resolved() {
+        let base = "a\nb\n";
+        let mine = "a\nb (mine)\n";
+        let new = "a\nb (new)\n";
+        let pending = |disk: &str| Existing {
+            files: map(&[("main.tf", disk)]),
+            non_empty: true,
+            bases: Some(map(&[("main.tf", new)])),
+            states: [("main.tf".to_owned(), FileState::Conflict)].into(),
+            ..Existing::default()
+        };
+        // The same inputs again: still a conflict, infraplan's version beside.
+        let again = reconcile(&pending(mine), &rendered(&[("main.tf", new)]), false).unwrap();
+        assert_eq!(outcomes(&again), [("main.tf", Outcome::Conflict)]);
+        assert_eq!(again[0].state, FileState::Conflict);
+        assert_eq!(again[0].sidecar.as_deref(), Some(new));
+        // The user made the file what infraplan writes: resolved.
+        let matched = reconcile(&pending(new), &rendered(&[("main.tf", new)]), false).unwrap();
+        assert_eq!(outcomes(&matched), [("main.tf", Outcome::Unchanged)]);
+        assert_eq!(matched[0].state, FileState::Settled);
+        assert_eq!(matched[0].sidecar, None);
+        // The user took infraplan's older version; a newer one replaces it.
+        let newer = "a\nb (newer)\n";
+        let adopted = reconcile(&pending(new), &rendered(&[("main.tf", newer)]), false).unwrap();
+        assert_eq!(outcomes(&adopted), [("main.tf", Outcome::Updated)]);
+        let _ = base;
+    }
+
+    #[test]
+    fn a_removal_the_user_resolved_stays_removed_until_infraplan_changes_the_file() {
+        let new = "a\n";
+        let existing = Existing {
+            non_empty: true,
+            bases: Some(map(&[("cdn.tf", new)])),
+            states: [("cdn.tf".to_owned(), FileState::Removed)].into(),
+            ..Existing::default()
+        };
+        let same = reconcile(&existing, &rendered(&[("cdn.tf", new)]), false).unwrap();
+        assert_eq!(outcomes(&same), [("cdn.tf", Outcome::Kept)]);
+        assert_eq!(same[0].state, FileState::Removed);
+        assert_eq!(same[0].write, None);
+        let changed = reconcile(&existing, &rendered(&[("cdn.tf", "b\n")]), false).unwrap();
+        assert_eq!(outcomes(&changed), [("cdn.tf", Outcome::Conflict)]);
     }
 }

@@ -5,9 +5,11 @@ use serde::Serialize;
 use super::PlanSummary;
 use super::table::{Align, Table};
 use crate::data::SCHEMA_VERSION;
-use crate::generate::{Generated, Mode};
+use crate::generate::{Generated, Mode, Resolved};
 use crate::plan::Plan;
+use crate::printable::escape_controls;
 use crate::reconcile::{Outcome, SIDECAR_SUFFIX};
+use crate::write::Strategy;
 
 /// What `generate` reports; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -19,6 +21,8 @@ pub struct GenerateReport {
     plan: PlanSummary,
     warnings: Vec<String>,
     differs: bool,
+    written: Option<Strategy>,
+    conflicts: Vec<String>,
     files: Vec<FileView>,
     #[serde(skip)]
     diff: String,
@@ -46,6 +50,11 @@ impl GenerateReport {
             plan: PlanSummary::new(plan),
             warnings: plan.estimate.warnings.clone(),
             differs: generated.differs,
+            written: generated.written,
+            conflicts: generated
+                .conflicts()
+                .map(|change| change.path.clone())
+                .collect(),
             files: generated
                 .changes
                 .iter()
@@ -69,12 +78,24 @@ impl GenerateReport {
         if self.mode == "check" && self.differs {
             out.push_str(&self.diff);
         }
+        let folder = escape_controls(&self.out);
         let action = match (self.mode, self.differs) {
-            ("write", true) => format!("Wrote {}", self.out),
-            ("write", false) => format!("{} is up to date; nothing written", self.out),
-            ("dry_run", _) => format!("Dry run for {}; nothing written", self.out),
-            (_, true) => format!("{} differs from what infraplan would write", self.out),
-            (_, false) => format!("{} matches what infraplan would write", self.out),
+            ("write", true) => match self.written {
+                Some(Strategy::InPlaceMountPoint) => format!(
+                    "Wrote {folder} file by file: it is a mount point, so it cannot be swapped in one step"
+                ),
+                Some(Strategy::InPlaceCurrentFolder) => format!(
+                    "Wrote {folder} file by file: it holds the current folder, so it cannot be swapped in one step"
+                ),
+                _ => format!("Wrote {folder}"),
+            },
+            ("write", false) => format!("{folder} is up to date; nothing written"),
+            ("dry_run", _) => format!("Dry run for {folder}; nothing written"),
+            (_, true) => format!("{folder} differs from what infraplan would write"),
+            (_, false) if !self.conflicts.is_empty() => {
+                format!("{folder} has conflicts waiting for you")
+            }
+            (_, false) => format!("{folder} matches what infraplan would write"),
         };
         out.push_str(&format!(
             "Stage {} ({}) on {}. {action}.\n\n",
@@ -109,21 +130,46 @@ impl GenerateReport {
         for warning in &self.warnings {
             out.push_str(&format!("Warning: {warning}\n"));
         }
-        if self
-            .files
-            .iter()
-            .any(|file| file.outcome == Outcome::Conflict)
-        {
+        if !self.conflicts.is_empty() {
             out.push_str(&format!(
-                "Conflicts: your files were kept; compare each with its {SIDECAR_SUFFIX} file, merge what you want, then delete the {SIDECAR_SUFFIX} file.\n"
+                "Conflicts waiting: {}. Your files were kept; merge what you want from each {SIDECAR_SUFFIX} file, then run `infraplan resolve --out {folder} {}`. Until then every run, and --check, reports them.\n",
+                self.conflicts
+                    .iter()
+                    .map(|path| format!("{path} (infraplan's version in {path}{SIDECAR_SUFFIX})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.conflicts.join(" ")
             ));
         }
         if self.mode == "write" && self.differs {
             out.push_str(&format!(
-                "Next: copy terraform.tfvars.example to terraform.tfvars if you have not, then run terraform -chdir={} init and plan.\n",
-                self.out
+                "Next: copy terraform.tfvars.example to terraform.tfvars if you have not, then run terraform -chdir={folder} init and plan.\n"
             ));
         }
         out
     }
+}
+
+/// What `infraplan resolve` prints.
+pub fn resolved_text(out: &std::path::Path, resolved: &Resolved) -> String {
+    let mut text = String::new();
+    for (path, present) in &resolved.files {
+        let what = if *present {
+            "your version stands"
+        } else {
+            "it stays removed"
+        };
+        text.push_str(&format!(
+            "Resolved {}: {what}; infraplan's {SIDECAR_SUFFIX} copy is removed. Later runs merge infraplan's changes into it as into any file you edited.\n",
+            escape_controls(path)
+        ));
+    }
+    if !resolved.pending.is_empty() {
+        text.push_str(&format!(
+            "Still waiting in {}: {}.\n",
+            crate::printable::shown_path(out),
+            resolved.pending.join(", ")
+        ));
+    }
+    text
 }

@@ -343,3 +343,60 @@ fn a_byte_order_mark_is_accepted() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// `docs/exit-codes.md` lists exactly the codes infraplan has, and every
+/// example in it exits with its code.
+#[test]
+fn the_exit_code_table_is_true() {
+    let doc = fs::read_to_string(crate::support::project_dir().join("docs/exit-codes.md")).unwrap();
+    let rows: Vec<Vec<String>> = doc
+        .lines()
+        .filter(|line| line.starts_with("| ") && !line.starts_with("| Code"))
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().to_owned())
+                .collect()
+        })
+        .collect();
+    let documented: Vec<(u8, String)> = rows
+        .iter()
+        .map(|row| (row[0].parse().unwrap(), row[1].clone()))
+        .collect();
+    let known: Vec<(u8, String)> = infraplan::error::EXIT_CODES
+        .iter()
+        .map(|(code, name)| (*code, (*name).to_owned()))
+        .collect();
+    assert_eq!(
+        documented, known,
+        "docs/exit-codes.md and error::EXIT_CODES differ"
+    );
+    let scratch = crate::support::project_dir().join("target/exit-codes");
+    let _ = fs::remove_dir_all(&scratch);
+    fs::create_dir_all(&scratch).unwrap();
+    for row in &rows {
+        let (code, example) = (&row[0], &row[3]);
+        let Some(command) = example
+            .strip_prefix('`')
+            .and_then(|text| text.strip_suffix('`'))
+        else {
+            assert_eq!(code, "70", "only the internal error has no example");
+            continue;
+        };
+        let command = command.replace(
+            "infraplan ",
+            &format!("{} ", env!("CARGO_BIN_EXE_infraplan")),
+        );
+        let output = std::process::Command::new("sh")
+            .args(["-c", &command])
+            .current_dir(crate::support::project_dir())
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code().map(|code| code.to_string()).as_deref(),
+            Some(code.as_str()),
+            "{example}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

@@ -8,6 +8,7 @@ mod data;
 mod errors;
 mod generate;
 mod plan;
+mod properties;
 mod regenerate;
 mod scenarios;
 mod support;

@@ -1,0 +1,89 @@
+//! Every data loader on arbitrary text: stage, price, usage, scenarios and
+//! months files, and a generated folder's manifest. The first byte picks the
+//! loader; the rest is the file. Loaders may refuse anything; they must never
+//! panic.
+
+#![no_main]
+
+use infraplan::data::catalog::Catalog;
+use infraplan::data::stage::Stages;
+use infraplan::data::usage::UsageOverrides;
+use infraplan::data::{SourceFile, embedded, parse, scenarios};
+use infraplan::write::Manifest;
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn file(label: &str, text: &str) -> SourceFile {
+    SourceFile {
+        label: label.to_owned(),
+        text: text.to_owned(),
+    }
+}
+
+/// The built-in files of a folder, with `replace` in place of the one at `index`.
+fn layered(builtin: &[(&str, &str)], index: usize, replace: &str) -> Vec<SourceFile> {
+    builtin
+        .iter()
+        .enumerate()
+        .map(|(position, (name, text))| {
+            file(
+                name,
+                if position == index % builtin.len() {
+                    replace
+                } else {
+                    text
+                },
+            )
+        })
+        .collect()
+}
+
+fuzz_target!(|input: &[u8]| {
+    let Some((&choice, rest)) = input.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    static BUILTIN: OnceLock<(Catalog, Stages)> = OnceLock::new();
+    let (catalog, stages) = BUILTIN.get_or_init(|| {
+        let catalog = Catalog::load(&layered(embedded::PRICES, 0, embedded::PRICES[0].1))
+            .expect("the built-in prices load");
+        let stages = Stages::load(
+            &layered(embedded::STAGES, 0, embedded::STAGES[0].1),
+            &catalog,
+        )
+        .expect("the built-in stages load");
+        (catalog, stages)
+    });
+    match choice % 7 {
+        0 | 1 => {
+            let files = layered(embedded::STAGES, usize::from(choice / 7), text);
+            let _ = Stages::load(&files, catalog);
+        }
+        2 => {
+            let files = layered(embedded::PRICES, usize::from(choice / 7), text);
+            if let Ok(catalog) = Catalog::load(&files) {
+                let stage_files = layered(embedded::STAGES, 0, embedded::STAGES[0].1);
+                let _ = Stages::load(&stage_files, &catalog);
+            }
+        }
+        3 => {
+            let _ = UsageOverrides::load(&file("usage.json", text), stages);
+        }
+        4 => {
+            if let Ok(specs) = scenarios::load(&file("scenarios.json", text)) {
+                let platforms = ["heroku", "render", "aws"];
+                for spec in specs {
+                    let _ = spec.to_scenario(stages, &platforms);
+                }
+            }
+        }
+        5 => {
+            let _ = scenarios::load_months(&file("months.json", text));
+        }
+        _ => {
+            let _ = parse::<Manifest>(&file("manifest.json", text));
+        }
+    }
+});

@@ -285,13 +285,18 @@ pub fn resolve(out: &Path, files: &[String], wait: Duration) -> Result<Resolved,
     };
     let mut resolved = Vec::new();
     for file in files {
-        let name = Path::new(file)
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let name = name
+        // A path inside the folder, as `generate` listed it, or given
+        // through the folder (`infra/README.md`), or the sidecar's name.
+        let relative = Path::new(file)
+            .strip_prefix(out)
+            .unwrap_or(Path::new(file))
+            .to_string_lossy()
+            .into_owned();
+        let relative = relative.trim_start_matches("./");
+        let name = relative
             .strip_suffix(SIDECAR_SUFFIX)
-            .map_or(name.clone(), str::to_owned);
+            .unwrap_or(relative)
+            .to_owned();
         let entry = manifest
             .files
             .iter_mut()

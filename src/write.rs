@@ -414,10 +414,10 @@ fn read_records(folder: &Path) -> Result<Option<Records>, Error> {
         let unsafe_path = Path::new(&file.path)
             .components()
             .any(|part| !matches!(part, std::path::Component::Normal(_)));
-        if unsafe_path || file.path.contains('/') || file.path.contains('\\') {
+        if unsafe_path || file.path.is_empty() || file.path.contains('\\') {
             return Err(broken(
                 format!("files[{index}].path"),
-                "is not a file name in the folder".to_owned(),
+                "is not a path inside the folder".to_owned(),
             ));
         }
         let base_path = base_path(&records, &file.path);

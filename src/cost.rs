@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::data::catalog::{Catalog, Sku, Unit};
+use crate::data::catalog::{Catalog, Sku};
 use crate::data::stage::{
     CUSTOMERS_METRIC, Component, Count, Quantity, SkuChoice, Stage, Tiers, UsageRule, Variant,
 };
@@ -197,11 +197,18 @@ pub fn estimate<'a>(
                             ));
                         }
                     }
-                    let units = if sku.unit == Unit::Hour {
-                        Decimal::from(instances) * HOURS_PER_MONTH
+                    let each = line.each.unwrap_or(Decimal::ONE);
+                    let hours = if sku.unit.is_hourly() {
+                        HOURS_PER_MONTH
                     } else {
-                        Decimal::from(instances)
+                        Decimal::ONE
                     };
+                    let units = bounded(
+                        Decimal::from(instances)
+                            .checked_mul(each)
+                            .and_then(|units| units.checked_mul(hours)),
+                    )
+                    .ok_or(overflow)?;
                     match count {
                         Count::Fixed(_) => {
                             let _ = write!(basis, "fixed {instances}");
@@ -214,7 +221,15 @@ pub fn estimate<'a>(
                             );
                         }
                     }
-                    if sku.unit == Unit::Hour {
+                    if let Some(each) = line.each {
+                        let _ = write!(
+                            basis,
+                            " × {} {}",
+                            format_quantity(each),
+                            sku.unit.name().trim_end_matches("-hour")
+                        );
+                    }
+                    if sku.unit.is_hourly() {
                         let _ = write!(basis, " × {HOURS_PER_MONTH} h");
                     }
                     (Some(instances), units, false)
@@ -349,17 +364,26 @@ fn usage_units(
     usage: UsageProfile<'_>,
     basis: &mut String,
 ) -> Option<Decimal> {
-    let per_customer = usage.per_customer(&rule.metric);
+    let metrics = std::iter::once(&rule.metric).chain(&rule.also);
+    let parts: Vec<Decimal> = metrics.map(|metric| usage.per_customer(metric)).collect();
+    let per_customer = parts
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, part| sum.checked_add(*part))?;
     let mut units = bounded(
         Decimal::from(customers)
             .checked_mul(per_customer)?
             .checked_mul(rule.multiplier)?
             .checked_div(sku.unit.things_per_unit()),
     )?;
+    let amount = if parts.len() == 1 {
+        format_quantity(per_customer)
+    } else {
+        let shown: Vec<String> = parts.iter().map(|part| format_quantity(*part)).collect();
+        format!("({})", shown.join(" + "))
+    };
     let _ = write!(
         basis,
-        "{customers} customers × {} {}",
-        format_quantity(per_customer),
+        "{customers} customers × {amount} {}",
         usage.unit_of(&rule.metric)
     );
     if rule.multiplier != Decimal::ONE {

@@ -101,6 +101,12 @@ pub enum Unit {
     /// One resource running for one hour.
     #[serde(rename = "hour")]
     Hour,
+    /// One virtual CPU of a running container for one hour (Fargate).
+    #[serde(rename = "vCPU-hour")]
+    VcpuHour,
+    /// One gigabyte of memory or disk of a running container for one hour.
+    #[serde(rename = "GB-hour")]
+    GbHour,
     /// One resource or plan for one month.
     #[serde(rename = "month")]
     Month,
@@ -138,6 +144,8 @@ impl Unit {
             Unit::TenThousandRequests => Decimal::from(10_000),
             Unit::MillionRequests => Decimal::from(1_000_000),
             Unit::Hour
+            | Unit::VcpuHour
+            | Unit::GbHour
             | Unit::Month
             | Unit::GbMonth
             | Unit::Gb
@@ -149,13 +157,23 @@ impl Unit {
     /// Whether a running resource is billed in this unit (so a line may size it
     /// by a count of instances).
     pub fn is_per_resource(self) -> bool {
-        matches!(self, Unit::Hour | Unit::Month)
+        matches!(
+            self,
+            Unit::Hour | Unit::VcpuHour | Unit::GbHour | Unit::Month
+        )
+    }
+
+    /// Whether a running resource is billed for every hour of the month.
+    pub fn is_hourly(self) -> bool {
+        matches!(self, Unit::Hour | Unit::VcpuHour | Unit::GbHour)
     }
 
     /// The name price files and reports use.
     pub fn name(self) -> &'static str {
         match self {
             Unit::Hour => "hour",
+            Unit::VcpuHour => "vCPU-hour",
+            Unit::GbHour => "GB-hour",
             Unit::Month => "month",
             Unit::GbMonth => "GB-month",
             Unit::Gb => "GB",

@@ -143,6 +143,14 @@ pub struct Line {
     /// How much of it.
     #[serde(flatten)]
     pub quantity: Quantity,
+    /// For a line sized by count: SKU units each counted resource takes (a
+    /// container task's vCPUs or GB of memory); one when left out.
+    #[serde(
+        default,
+        deserialize_with = "exact::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub each: Option<Decimal>,
 }
 
 /// A fixed SKU, or one chosen by the size of a metric.
@@ -217,6 +225,10 @@ pub struct Scale {
 pub struct UsageRule {
     /// The usage metric.
     pub metric: String,
+    /// More metrics in the same unit, added to `metric` (responses and
+    /// downloads leaving AWS both bill as data transfer out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// Converts the metric into the SKU's things (GB-seconds per message).
     #[serde(default = "one", deserialize_with = "exact::decimal")]
     pub multiplier: Decimal,
@@ -491,6 +503,20 @@ fn validate_line(
             );
         }
     }
+    if let Some(each) = line.each {
+        if !matches!(line.quantity, Quantity::Count(_)) {
+            return fail(
+                format!("{at}.each"),
+                "only a line sized by count takes each".to_owned(),
+            );
+        }
+        if each <= Decimal::ZERO || each > Decimal::from(1_000_000) {
+            return fail(
+                format!("{at}.each"),
+                "must be more than 0 and at most 1,000,000".to_owned(),
+            );
+        }
+    }
     match &line.quantity {
         Quantity::Count(Count::Scale(scale)) => {
             if scale.per_customers == 0 || scale.min > scale.max {
@@ -507,6 +533,17 @@ fn validate_line(
                     format!("{at}.usage.metric"),
                     format!("\"{}\" is not in usage_per_customer", rule.metric),
                 );
+            }
+            for (index, metric) in rule.also.iter().enumerate() {
+                if metric == CUSTOMERS_METRIC || !known_metric(metric) {
+                    return fail(
+                        format!("{at}.usage.also[{index}]"),
+                        format!(
+                            "\"{}\" is not in usage_per_customer",
+                            crate::printable::shown(metric)
+                        ),
+                    );
+                }
             }
             if rule.multiplier.is_sign_negative() || rule.minimum.is_sign_negative() {
                 return fail(

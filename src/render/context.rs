@@ -51,7 +51,18 @@ struct StageContext {
     variant: String,
     customers: String,
     band: String,
+    /// The stage before, whose storage this stage adopts.
+    previous: Option<u32>,
     next: Option<String>,
+}
+
+/// One labelled line of a component, sized by the plan.
+#[derive(Debug, Clone, Serialize)]
+struct LineContext {
+    /// Running instances, for a line sized by count.
+    instances: Option<u32>,
+    /// SKU units each instance takes (a task's vCPUs or GB of memory).
+    each: Option<Decimal>,
 }
 
 /// One component, sized by the plan.
@@ -69,6 +80,9 @@ struct ComponentContext {
     storage_gb: Option<Decimal>,
     /// The amount per instance of its `per_instance` line (disk per server).
     per_instance: Option<Decimal>,
+    /// Its labelled lines by label (`vCPU`, `memory`), for the sizes a
+    /// template needs from one line in particular.
+    line: IndexMap<String, LineContext>,
     monthly: String,
 }
 
@@ -136,9 +150,28 @@ impl TemplateContext {
                     size: None,
                     storage_gb: None,
                     per_instance: None,
+                    line: IndexMap::new(),
                     monthly: String::new(),
                 });
             component.instances = component.instances.or(line.instances);
+            if let Some(label) = line.label {
+                let each = plan
+                    .selection
+                    .variant
+                    .components
+                    .iter()
+                    .filter(|candidate| candidate.id == line.component.id)
+                    .flat_map(|candidate| &candidate.lines)
+                    .find(|spec| spec.label.as_deref() == Some(label))
+                    .and_then(|spec| spec.each);
+                component.line.insert(
+                    label.to_owned(),
+                    LineContext {
+                        instances: line.instances,
+                        each: each.map(|each| each.normalize()),
+                    },
+                );
+            }
             if component.size.is_none() {
                 component.size.clone_from(&line.sku.terraform_value);
             }
@@ -154,15 +187,14 @@ impl TemplateContext {
                 .iter()
                 .filter(|line| &line.component.id == id);
             component.monthly = lines.map(|line| line.monthly).sum::<Money>().to_string();
-            let rules = plan
+            let lines = plan
                 .selection
                 .variant
                 .components
                 .iter()
                 .filter(|candidate| &candidate.id == id)
-                .flat_map(|candidate| &candidate.lines)
-                .map(|line| &line.quantity);
-            for rule in rules {
+                .flat_map(|candidate| &candidate.lines);
+            for rule in lines.map(|line| &line.quantity) {
                 match rule {
                     Quantity::PerInstance(per) if component.per_instance.is_none() => {
                         component.per_instance = Some(per.amount.normalize());
@@ -190,6 +222,7 @@ impl TemplateContext {
                 summary: stage.summary.clone(),
                 variant: plan.selection.variant_name.to_owned(),
                 customers: range_text(&stage.customers),
+                previous: stage.number.checked_sub(1).filter(|number| *number > 0),
                 band: format!(
                     "{}–{}",
                     Money::round(stage.band.low),

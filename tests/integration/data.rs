@@ -36,32 +36,46 @@ fn scenario(customers: u64) -> Scenario {
     }
 }
 
-fn names_in(folder: &str) -> BTreeSet<String> {
-    fs::read_dir(project_dir().join(folder))
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".json"))
-        .collect()
-}
-
 fn names_of(table: &[(&str, &str)]) -> BTreeSet<String> {
     table.iter().map(|(name, _)| (*name).to_owned()).collect()
 }
 
-#[test]
-fn every_data_file_is_embedded() {
-    assert_eq!(names_of(embedded::STAGES), names_in("stages"));
-    assert_eq!(names_of(embedded::PRICES), names_in("prices"));
-    let mut templates = BTreeSet::new();
-    for folder in fs::read_dir(project_dir().join("templates")).unwrap() {
-        let folder = folder.unwrap().path();
-        for file in fs::read_dir(&folder).unwrap() {
-            let name = file.unwrap().file_name().to_string_lossy().into_owned();
-            let folder_name = folder.file_name().unwrap().to_string_lossy().into_owned();
-            templates.insert(format!("{folder_name}/{name}"));
+/// Every file under `folder` ending in `suffix`, by path under it.
+fn files_under(folder: &str, suffix: &str) -> BTreeSet<String> {
+    fn walk(
+        base: &std::path::Path,
+        dir: &std::path::Path,
+        suffix: &str,
+        found: &mut BTreeSet<String>,
+    ) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, suffix, found);
+            } else if path.to_string_lossy().ends_with(suffix) {
+                let relative = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                found.insert(relative);
+            }
         }
     }
-    assert_eq!(names_of(embedded::TEMPLATES), templates);
+    let base = project_dir().join(folder);
+    let mut found = BTreeSet::new();
+    walk(&base, &base, suffix, &mut found);
+    found
+}
+
+#[test]
+fn every_data_file_is_embedded() {
+    assert_eq!(names_of(embedded::STAGES), files_under("stages", ".json"));
+    assert_eq!(names_of(embedded::PRICES), files_under("prices", ".json"));
+    assert_eq!(
+        names_of(embedded::TEMPLATES),
+        files_under("templates", ".hbs")
+    );
 }
 
 #[test]

@@ -279,9 +279,12 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
     let renderer = Renderer::new(load_templates(embedded::TEMPLATES, None).unwrap()).unwrap();
     let rendered = render_plan(&renderer, &plan, &data.roadmap, &naming).unwrap();
 
+    // Other tests spawn processes: a child between fork and exec briefly
+    // shares this process's open files, locks included, so wait a little.
+    let patience = Duration::from_secs(10);
     let locked = |out: &Path| {
         let folder = Folder::resolve(out).unwrap();
-        let lock = FolderLock::acquire(&folder.path, Access::Exclusive, Duration::ZERO).unwrap();
+        let lock = FolderLock::acquire(&folder.path, Access::Exclusive, patience).unwrap();
         (folder, lock)
     };
     let mut steps: Vec<Step> = Vec::new();
@@ -366,7 +369,7 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
                 &naming,
                 false,
                 Mode::Write,
-                Duration::ZERO,
+                patience,
             )
             .unwrap();
             let recovered = tree(&out);

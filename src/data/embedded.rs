@@ -34,6 +34,10 @@ pub const PRICES: &[(&str, &str)] = &[
 /// `templates/**/*.hbs`, by path under `templates/`.
 pub const TEMPLATES: &[(&str, &str)] = &[
     (
+        "aws/.github/workflows/deploy.yml.hbs",
+        include_str!("../../templates/aws/.github/workflows/deploy.yml.hbs"),
+    ),
+    (
         "aws/README.md.hbs",
         include_str!("../../templates/aws/README.md.hbs"),
     ),
@@ -102,6 +106,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/aws/versions.tf.hbs"),
     ),
     (
+        "heroku/.github/workflows/deploy.yml.hbs",
+        include_str!("../../templates/heroku/.github/workflows/deploy.yml.hbs"),
+    ),
+    (
         "heroku/README.md.hbs",
         include_str!("../../templates/heroku/README.md.hbs"),
     ),
@@ -158,6 +166,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/common_variables.hbs"),
     ),
     (
+        "partials/deploy_aws.hbs",
+        include_str!("../../templates/partials/deploy_aws.hbs"),
+    ),
+    (
+        "partials/deploy_heroku.hbs",
+        include_str!("../../templates/partials/deploy_heroku.hbs"),
+    ),
+    (
+        "partials/deploy_render.hbs",
+        include_str!("../../templates/partials/deploy_render.hbs"),
+    ),
+    (
         "partials/header.hbs",
         include_str!("../../templates/partials/header.hbs"),
     ),
@@ -172,6 +192,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "partials/sendgrid.hbs",
         include_str!("../../templates/partials/sendgrid.hbs"),
+    ),
+    (
+        "partials/workflow_newest_commit.hbs",
+        include_str!("../../templates/partials/workflow_newest_commit.hbs"),
+    ),
+    (
+        "partials/workflow_test_job.hbs",
+        include_str!("../../templates/partials/workflow_test_job.hbs"),
+    ),
+    (
+        "partials/workflow_tested_image.hbs",
+        include_str!("../../templates/partials/workflow_tested_image.hbs"),
+    ),
+    (
+        "render/.github/workflows/deploy.yml.hbs",
+        include_str!("../../templates/render/.github/workflows/deploy.yml.hbs"),
     ),
     (
         "render/README.md.hbs",

@@ -14,7 +14,7 @@ use infraplan::plan::{Data, Scenario, price_stage};
 use infraplan::select::variant_for;
 use rust_decimal::Decimal;
 
-use crate::support::project_dir;
+use crate::support::{project_dir, tree};
 
 fn builtin() -> Data {
     load_data(&DataArgs {
@@ -52,15 +52,8 @@ fn names_of(table: &[(&str, &str)]) -> BTreeSet<String> {
 fn every_data_file_is_embedded() {
     assert_eq!(names_of(embedded::STAGES), names_in("stages"));
     assert_eq!(names_of(embedded::PRICES), names_in("prices"));
-    let mut templates = BTreeSet::new();
-    for folder in fs::read_dir(project_dir().join("templates")).unwrap() {
-        let folder = folder.unwrap().path();
-        for file in fs::read_dir(&folder).unwrap() {
-            let name = file.unwrap().file_name().to_string_lossy().into_owned();
-            let folder_name = folder.file_name().unwrap().to_string_lossy().into_owned();
-            templates.insert(format!("{folder_name}/{name}"));
-        }
-    }
+    // Every file at any depth (`aws/.github/workflows/deploy.yml.hbs`).
+    let templates: BTreeSet<String> = tree(&project_dir().join("templates")).into_keys().collect();
     assert_eq!(names_of(embedded::TEMPLATES), templates);
 }
 

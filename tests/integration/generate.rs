@@ -32,7 +32,7 @@ fn generate(variant: &str, scenario: &[&str]) -> PathBuf {
 }
 
 /// Every variant, generated once per test run and shared read-only.
-fn generated() -> Vec<(&'static str, [&'static str; 6], PathBuf)> {
+pub(crate) fn generated() -> Vec<(&'static str, [&'static str; 6], PathBuf)> {
     static GENERATED: OnceLock<Vec<(&'static str, [&'static str; 6], PathBuf)>> = OnceLock::new();
     GENERATED
         .get_or_init(|| {
@@ -83,6 +83,8 @@ fn every_variant_is_terraform_fmt_clean() {
 /// Every value a Terraform template writes goes through an escaping helper:
 /// `hcl_string` for strings, `hcl_number` for numbers, `hcl_comment` inside
 /// comments. Block helpers and partials are the only other expressions.
+/// Workflow templates (in `.github/` folders, and the `workflow_*` and
+/// `deploy_*` partials) are checked by `workflows.rs`: they take no values.
 #[test]
 fn every_value_in_terraform_templates_is_escaped() {
     let root = crate::support::project_dir().join("templates");
@@ -91,7 +93,12 @@ fn every_value_in_terraform_templates_is_escaped() {
         for file in fs::read_dir(folder.unwrap().path()).unwrap() {
             let path = file.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if name.starts_with("README") || name.starts_with("readme") {
+            if path.is_dir()
+                || name.starts_with("README")
+                || name.starts_with("readme")
+                || name.starts_with("workflow_")
+                || name.starts_with("deploy_")
+            {
                 continue;
             }
             let text = fs::read_to_string(&path).unwrap();
@@ -154,21 +161,19 @@ fn every_variant_has_no_failed_checkov_check() {
     }
 }
 
+/// Every file written, by path (`.github/workflows/deploy.yml` included),
+/// without infraplan's own records.
 #[test]
 fn generated_files_snapshots() {
     for (name, _, dir) in generated() {
-        let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.is_file())
-            .collect();
-        files.sort();
         let mut all = String::new();
-        for file in files {
-            let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
+        for (path, contents) in tree(&dir) {
+            if path.starts_with(".infraplan/") {
+                continue;
+            }
             all.push_str(&format!(
-                "==== {file_name} ====\n{}",
-                fs::read_to_string(&file).unwrap()
+                "==== {path} ====\n{}",
+                String::from_utf8(contents).unwrap()
             ));
         }
         snapshot_settings().bind(|| insta::assert_snapshot!(format!("generate__{name}"), all));

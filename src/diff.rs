@@ -150,8 +150,9 @@ fn component_diff<'a>(
         .map_or_else(|| id.to_owned(), |line| line.component.name.clone());
     let from_monthly = from.iter().map(|line| line.monthly).sum();
     let to_monthly = to.iter().map(|line| line.monthly).sum();
-    let lines: Vec<LineDiff<'a>> = (0..from.len().max(to.len()))
-        .map(|index| line_diff(from.get(index).copied(), to.get(index).copied()))
+    let lines: Vec<LineDiff<'a>> = pair_lines(&from, &to)
+        .into_iter()
+        .map(|(before, after)| line_diff(before, after))
         .collect();
     let any = |kinds: &[Change]| lines.iter().any(|line| kinds.contains(&line.change));
     let change = if from.is_empty() {
@@ -177,6 +178,49 @@ fn component_diff<'a>(
         to_monthly,
         lines,
     }
+}
+
+/// Lines of one component before and after: the same SKU and label first
+/// (the same thing, perhaps resized), then what is left in order where one
+/// can stand for the other (the same unit, or another provider's product: a
+/// dyno replaced by a Fargate task), then what only one side has.
+fn pair_lines<'a>(
+    from: &[&'a PricedLine<'a>],
+    to: &[&'a PricedLine<'a>],
+) -> Vec<(Option<&'a PricedLine<'a>>, Option<&'a PricedLine<'a>>)> {
+    let same = |before: &PricedLine<'_>, after: &PricedLine<'_>| {
+        before.sku.id == after.sku.id && before.label == after.label
+    };
+    let mut taken = vec![false; to.len()];
+    let mut pairs: Vec<(Option<&'a PricedLine<'a>>, Option<&'a PricedLine<'a>>)> = Vec::new();
+    let mut unmatched = Vec::new();
+    for before in from {
+        match (0..to.len()).find(|&index| !taken[index] && same(before, to[index])) {
+            Some(index) => {
+                taken[index] = true;
+                pairs.push((Some(*before), Some(to[index])));
+            }
+            None => unmatched.push(*before),
+        }
+    }
+    let stands_for = |before: &PricedLine<'_>, after: &PricedLine<'_>| {
+        before.sku.unit == after.sku.unit || before.sku.provider != after.sku.provider
+    };
+    for before in unmatched {
+        match (0..to.len()).find(|&index| !taken[index] && stands_for(before, to[index])) {
+            Some(index) => {
+                taken[index] = true;
+                pairs.push((Some(before), Some(to[index])));
+            }
+            None => pairs.push((Some(before), None)),
+        }
+    }
+    pairs.extend(
+        (0..to.len())
+            .filter(|&index| !taken[index])
+            .map(|index| (None, Some(to[index]))),
+    );
+    pairs
 }
 
 fn line_diff<'a>(from: Option<&'a PricedLine<'a>>, to: Option<&'a PricedLine<'a>>) -> LineDiff<'a> {

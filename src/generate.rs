@@ -3,7 +3,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::data::roadmap::Roadmap;
 use crate::error::Error;
 use crate::lock::{Access, FolderLock, LockError};
 use crate::merge::unified_diff;
@@ -429,10 +428,10 @@ pub fn check_region(region: &str, priced: &[&str]) -> Result<(), Error> {
 pub fn render_plan(
     renderer: &Renderer,
     plan: &Plan<'_>,
-    roadmap: &Roadmap,
+    data: &crate::plan::Data,
     naming: &Naming,
 ) -> Result<Vec<RenderedFile>, Error> {
-    let context = TemplateContext::new(plan, roadmap, naming);
+    let context = TemplateContext::new(plan, data, naming);
     renderer.render_variant(plan.selection.variant_name, &context)
 }
 

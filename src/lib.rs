@@ -132,7 +132,7 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
         region: args.region.clone(),
         domain: args.domain.clone(),
     };
-    let files = generate::render_plan(&renderer, &plan, &data.roadmap, &naming)?;
+    let files = generate::render_plan(&renderer, &plan, data, &naming)?;
     let mode = match (args.check, args.dry_run) {
         (true, _) => Mode::Check,
         (false, true) => Mode::DryRun,

@@ -113,6 +113,20 @@ pub struct Variant {
     pub title: String,
     /// The components, in the order reports list them.
     pub components: Vec<Component>,
+    /// What the variant's infrastructure may cost that no line prices, each
+    /// with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unpriced: Vec<Unpriced>,
+}
+
+/// A cost the plan names but does not price.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unpriced {
+    /// What costs money.
+    pub what: String,
+    /// Why it is not priced, and what it comes to.
+    pub why: String,
 }
 
 /// A part of the stack (web app, database, CDN), priced in one or more lines.

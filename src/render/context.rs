@@ -12,8 +12,9 @@ use crate::data::catalog::Unit;
 use crate::data::roadmap::{BackupStep, Roadmap};
 use crate::data::stage::{Count, Quantity};
 use crate::money::{Money, format_quantity, format_unit_price};
-use crate::plan::Plan;
+use crate::plan::{Data, Plan};
 use crate::report::plan::range_text;
+use crate::select::variant_for;
 
 /// Names the user chose for what is generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,8 @@ struct StageContext {
     band: String,
     /// The stage before, whose storage this stage adopts.
     previous: Option<u32>,
+    /// How to move here from the previous stage on the scenario's platform.
+    moving_here: Vec<String>,
     next: Option<String>,
 }
 
@@ -89,6 +92,7 @@ struct ComponentContext {
 #[derive(Debug, Clone, Serialize)]
 struct CostContext {
     lines: Vec<CostLine>,
+    unpriced: Vec<crate::data::stage::Unpriced>,
     total: String,
     share_of_mrr: String,
     verdict: String,
@@ -136,8 +140,16 @@ struct RoadmapContext {
 
 impl TemplateContext {
     /// The context for `plan`, named by `naming`.
-    pub fn new(plan: &Plan<'_>, roadmap: &Roadmap, naming: &Naming) -> TemplateContext {
+    pub fn new(plan: &Plan<'_>, data: &Data, naming: &Naming) -> TemplateContext {
+        let roadmap = &data.roadmap;
         let stage = plan.selection.stage;
+        let moving_here = data
+            .stages
+            .before(stage.number)
+            .and_then(|previous| variant_for(previous, &plan.scenario.platform).ok())
+            .and_then(|(leaving, _)| stage.migration_from.get(leaving))
+            .cloned()
+            .unwrap_or_default();
         let mut components: IndexMap<String, ComponentContext> = IndexMap::new();
         for line in &plan.estimate.lines {
             let component = components
@@ -223,6 +235,7 @@ impl TemplateContext {
                 variant: plan.selection.variant_name.to_owned(),
                 customers: range_text(&stage.customers),
                 previous: stage.number.checked_sub(1).filter(|number| *number > 0),
+                moving_here,
                 band: format!(
                     "{}–{}",
                     Money::round(stage.band.low),
@@ -255,6 +268,7 @@ impl TemplateContext {
                         usage_based: line.usage_based,
                     })
                     .collect(),
+                unpriced: plan.selection.variant.unpriced.clone(),
                 total: plan.estimate.total.to_string(),
                 share_of_mrr: plan.assessment.share.map_or_else(
                     || "undefined (MRR is 0)".to_owned(),

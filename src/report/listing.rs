@@ -144,6 +144,9 @@ fn describe_line(line: &Line) -> String {
         ),
         Quantity::Usage(rule) => {
             let mut text = format!("usage: {}", rule.metric);
+            for metric in &rule.also {
+                text.push_str(&format!(" + {metric}"));
+            }
             if rule.multiplier != rust_decimal::Decimal::ONE {
                 text.push_str(&format!(" × {}", format_quantity(rule.multiplier)));
             }
@@ -163,7 +166,10 @@ fn describe_line(line: &Line) -> String {
             )
         }
     };
-    format!("{sku}: {quantity}")
+    match line.each {
+        Some(each) => format!("{sku}: {quantity}, {} each", format_quantity(each)),
+        None => format!("{sku}: {quantity}"),
+    }
 }
 
 /// Every SKU with its price and source.

@@ -21,6 +21,7 @@ pub struct PlanReport {
     lines: Vec<LineView>,
     total: Money,
     warnings: Vec<String>,
+    unpriced: Vec<crate::data::stage::Unpriced>,
     budget: BudgetView,
     cheaper_stage: Option<AlternativeView>,
     next_stage: Option<AlternativeView>,
@@ -167,6 +168,7 @@ impl PlanReport {
                 .collect(),
             total: plan.estimate.total,
             warnings: plan.estimate.warnings.clone(),
+            unpriced: plan.selection.variant.unpriced.clone(),
             budget: budget_view(stage, &plan.assessment),
             cheaper_stage: plan.cheaper.as_ref().map(alternative_view),
             next_stage: plan.next.as_ref().map(alternative_view),
@@ -329,6 +331,9 @@ impl PlanReport {
             None => format!("stage {} is the roadmap's last stage.", self.stage.number),
         };
         summary.push(("Next stage", next));
+        for item in &self.unpriced {
+            summary.push(("Not priced", format!("{}: {}", item.what, item.why)));
+        }
         if self.lines.iter().any(|line| line.usage_based) {
             summary.push((
                 "Usage",

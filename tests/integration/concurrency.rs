@@ -76,7 +76,7 @@ fn two_runs_at_once_never_lose_anything() {
     let text = fs::read_to_string(&variables).unwrap();
     fs::write(
         &variables,
-        text.replacen("\"heroku-24\"", "\"heroku-22\"", 1),
+        text.replacen("\"container\"", "\"heroku-24\"", 1),
     )
     .unwrap();
     fs::write(start.join("monitoring.tf"), "# the user's own file\n").unwrap();
@@ -144,7 +144,7 @@ fn two_runs_at_once_never_lose_anything() {
         assert!(
             fs::read_to_string(out.join("variables.tf"))
                 .unwrap()
-                .contains("\"heroku-22\"")
+                .contains("\"heroku-24\"")
         );
         let terraform_files = now
             .keys()

@@ -13,3 +13,4 @@ mod regenerate;
 mod scenarios;
 mod support;
 mod terraform;
+mod workflows;

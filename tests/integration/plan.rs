@@ -248,15 +248,11 @@ fn one_year_commitments_use_published_reserved_prices_where_there_are_some() {
             .unwrap()
             .clone()
     };
-    let servers = line(&reserved, "aws.ec2.m6i-large");
-    assert_eq!(servers["unit_price"], "0.0635");
-    assert_eq!(servers["committed"], true);
-    // 3 servers × 730 h × $0.0635.
-    assert_eq!(servers["monthly"], "139.07");
-    assert_eq!(
-        line(&reserved, "aws.rds.postgres-m6g-large-multi-az")["unit_price"],
-        "0.2037"
-    );
+    let database = line(&reserved, "aws.rds.postgres-m6g-large-multi-az");
+    assert_eq!(database["unit_price"], "0.2037");
+    assert_eq!(database["committed"], true);
+    // 730 h × $0.2037.
+    assert_eq!(database["monthly"], "148.70");
     assert_eq!(
         line(&reserved, "aws.elasticache.redis-m6g-large")["unit_price"],
         "0.102"
@@ -268,8 +264,10 @@ fn one_year_commitments_use_published_reserved_prices_where_there_are_some() {
         nat["monthly"],
         line(&on_demand, "aws.vpc.nat-gateway-hour")["monthly"]
     );
+    // Fargate has no published 1-year price in the catalog: the saving is the
+    // database, its replica and Redis, (0.318 - 0.2037) × 730 × 2 + (0.149 - 0.102) × 730 × 2.
     let saving = dec(text(&on_demand["total"])) - dec(text(&reserved["total"]));
-    assert_eq!(saving, dec("306.67"));
+    assert_eq!(saving, dec("235.50"));
     // No PaaS line has a commitment price: the same total.
     let paas = plan_json(&["--customers", "30", "--mrr", "3000", "--commitment", "1yr"]);
     assert_eq!(
@@ -331,17 +329,18 @@ fn a_count_held_at_the_stage_maximum_warns() {
         .iter()
         .find(|line| line["component"] == "web")
         .unwrap();
-    assert_eq!(web["instances"], 20);
+    assert_eq!(web["instances"], 40);
     let warnings: Vec<&str> = plan["warnings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|warning| warning.as_str().unwrap())
         .collect();
+    // 100,000 customers at one task per 75 need 1,334 tasks; the stage stops at 40.
     assert!(
         warnings
             .iter()
-            .any(|warning| warning.contains("would need 667") && warning.contains("stops at 20")),
+            .any(|warning| warning.contains("would need 1334") && warning.contains("stops at 40")),
         "{warnings:?}"
     );
 }

@@ -100,7 +100,7 @@ fn edits_on_other_lines_merge_and_edits_on_the_same_lines_conflict() {
     let out = scratch_dir("regenerate-edited").join("infra");
     generate(&out, "120", &[]);
     // A line infraplan does not change, and a file of the user's own.
-    edit(&out.join("variables.tf"), "\"heroku-24\"", "\"heroku-22\"");
+    edit(&out.join("variables.tf"), "\"container\"", "\"heroku-24\"");
     fs::write(out.join("metrics.tf"), "# the user's own file\n").unwrap();
     // A line infraplan changes between 120 and 60 customers (3 web dynos to 2).
     edit(
@@ -114,7 +114,7 @@ fn edits_on_other_lines_merge_and_edits_on_the_same_lines_conflict() {
     assert_eq!(outcomes["variables.tf"], "merged");
     assert_eq!(outcomes["README.md"], "conflict");
     let variables = fs::read_to_string(out.join("variables.tf")).unwrap();
-    assert!(variables.contains("\"heroku-22\""), "the user's edit stays");
+    assert!(variables.contains("\"heroku-24\""), "the user's edit stays");
     assert!(
         variables.contains("default     = 2"),
         "infraplan's new dyno count arrives"
@@ -213,7 +213,7 @@ fn check_passes_on_a_current_folder_and_fails_with_a_diff_on_a_stale_one() {
 fn regeneration_report_snapshot() {
     let out = scratch_dir("regenerate-report").join("infra");
     generate(&out, "120", &[]);
-    edit(&out.join("variables.tf"), "\"heroku-24\"", "\"heroku-22\"");
+    edit(&out.join("variables.tf"), "\"container\"", "\"heroku-24\"");
     edit(
         &out.join("main.tf"),
         "  acm    = true\n",
@@ -243,8 +243,8 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
     fs::write(original.join("modules/extra.tf"), "# user module\n").unwrap();
     edit(
         &original.join("variables.tf"),
+        "\"container\"",
         "\"heroku-24\"",
-        "\"heroku-22\"",
     );
     let before = tree(&original);
     let expected = root.join("expected");
@@ -277,7 +277,7 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
         domain: Some("example.com".to_owned()),
     };
     let renderer = Renderer::new(load_templates(embedded::TEMPLATES, None).unwrap()).unwrap();
-    let rendered = render_plan(&renderer, &plan, &data.roadmap, &naming).unwrap();
+    let rendered = render_plan(&renderer, &plan, &data, &naming).unwrap();
 
     // Other tests spawn processes: a child between fork and exec briefly
     // shares this process's open files, locks included, so wait a little.
@@ -612,7 +612,7 @@ fn the_current_folder_is_written_file_by_file() {
         stdout.contains("Wrote . file by file: it holds the current folder"),
         "{stdout}"
     );
-    edit(&out.join("variables.tf"), "\"heroku-24\"", "\"heroku-22\"");
+    edit(&out.join("variables.tf"), "\"container\"", "\"heroku-24\"");
     let (code, stdout) = run("180", &["--format", "json"]);
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(outcomes(&stdout)["variables.tf"], "merged");
@@ -623,8 +623,8 @@ fn the_current_folder_is_written_file_by_file() {
     generate(&swapped, "120", &[]);
     edit(
         &swapped.join("variables.tf"),
+        "\"container\"",
         "\"heroku-24\"",
-        "\"heroku-22\"",
     );
     generate(&swapped, "180", &[]);
     assert!(
@@ -712,7 +712,7 @@ fn unsafe_is_root() -> bool {
 fn a_corrupt_manifest_is_rebuilt_with_force() {
     let out = scratch_dir("regenerate-corrupt").join("infra");
     generate(&out, "120", &[]);
-    edit(&out.join("variables.tf"), "\"heroku-24\"", "\"heroku-22\"");
+    edit(&out.join("variables.tf"), "\"container\"", "\"heroku-24\"");
     let manifest = out.join(".infraplan/manifest.json");
     for (case, broken) in [
         ("not JSON", "{ \"schema_version\": 2,".to_owned()),
@@ -749,7 +749,7 @@ fn a_corrupt_manifest_is_rebuilt_with_force() {
         assert!(
             fs::read_to_string(out.join("variables.tf"))
                 .unwrap()
-                .contains("heroku-22")
+                .contains("heroku-24")
         );
         // The records work again.
         assert_eq!(generate(&out, "120", &[]).code, 0, "{case}");

@@ -115,8 +115,8 @@ pub struct RoadmapArgs {
     /// JSON file of customers and MRR month by month, instead of growth
     #[arg(long, value_name = "FILE", conflicts_with_all = ["customers", "mrr", "growth", "mrr_growth"])]
     pub from_file: Option<PathBuf>,
-    /// PaaS for the stages that run on one: heroku or render
-    #[arg(long, value_name = "NAME", default_value = "heroku")]
+    /// PaaS for the stages that run on one: render or heroku
+    #[arg(long, value_name = "NAME", default_value = crate::plan::DEFAULT_PLATFORM)]
     pub paas: String,
     /// JSON file of usage per customer that replaces stage defaults
     #[arg(long, value_name = "FILE")]
@@ -213,9 +213,9 @@ pub struct ScenarioArgs {
     /// Monthly recurring revenue in US dollars, 0 or more (e.g. 18000 or 18000.50)
     #[arg(long, value_name = "USD", value_parser = parse_mrr, allow_hyphen_values = true)]
     pub mrr: Decimal,
-    /// PaaS for the stages that run on one: heroku or render
-    #[arg(long, value_name = "NAME", default_value = "heroku")]
-    pub paas: String,
+    /// PaaS for the stages that run on one: render (the default) or heroku; `generate` keeps a folder's own
+    #[arg(long, value_name = "NAME")]
+    pub paas: Option<String>,
     /// Use this stage whatever the customer count says (1, 2, 3)
     #[arg(long, value_name = "N", value_parser = parse_stage, allow_hyphen_values = true)]
     pub stage: Option<u32>,

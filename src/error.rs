@@ -13,6 +13,8 @@ use crate::printable::{escape_controls, shown_path};
 pub const EXIT_OK: u8 = 0;
 /// `generate --check` found the folder differs from what would be written.
 pub const EXIT_CHECK_FAILED: u8 = 1;
+/// `generate` was asked to turn a folder of one stage or platform into another.
+pub const EXIT_OTHER_STAGE: u8 = 4;
 /// A `--fail-on` budget gate was broken by a scenario or month.
 pub const EXIT_BUDGET: u8 = 3;
 /// A flag's value is invalid (also clap's own code for usage errors).
@@ -32,11 +34,12 @@ pub const EXIT_LOCKED: u8 = 75;
 
 /// Every exit code, with its name in `docs/exit-codes.md`; a test keeps the
 /// two the same.
-pub const EXIT_CODES: [(u8, &str); 10] = [
+pub const EXIT_CODES: [(u8, &str); 11] = [
     (EXIT_OK, "success"),
     (EXIT_CHECK_FAILED, "check failed"),
     (EXIT_USAGE, "usage"),
     (EXIT_BUDGET, "budget gate"),
+    (EXIT_OTHER_STAGE, "other stage"),
     (EXIT_DATA, "bad data"),
     (EXIT_NO_INPUT, "no input"),
     (EXIT_INTERNAL, "internal"),
@@ -89,6 +92,18 @@ pub enum Error {
         /// Who holds it, where the system says.
         holder: Option<String>,
     },
+    /// The output folder holds another stage or platform, which running
+    /// infrastructure depends on: it is never rewritten into this one.
+    OtherStage {
+        /// The folder, as given.
+        path: PathBuf,
+        /// The stage and variant the folder holds.
+        held: (u32, String),
+        /// The stage and variant this plan asks for.
+        wanted: (u32, String),
+        /// The command that generates the plan into a folder of its own.
+        command: String,
+    },
     /// A built-in template or helper failed: a bug, not the user's fault.
     Internal {
         /// What failed.
@@ -105,6 +120,7 @@ impl Error {
             Error::NoInput { .. } => EXIT_NO_INPUT,
             Error::CannotCreate { .. } => EXIT_CANNOT_CREATE,
             Error::Locked { .. } => EXIT_LOCKED,
+            Error::OtherStage { .. } => EXIT_OTHER_STAGE,
             Error::Internal { .. } => EXIT_INTERNAL,
         }
     }
@@ -150,6 +166,19 @@ impl fmt::Display for Error {
                 holder
                     .as_ref()
                     .map_or_else(String::new, |holder| format!(" ({holder})"))
+            ),
+            Error::OtherStage {
+                path,
+                held,
+                wanted,
+                command,
+            } => format!(
+                "--out {}: holds stage {} ({}), and this plan is stage {} ({}); infraplan never rewrites a folder into another stage or platform, since applying it would destroy what runs now. Generate it beside this one, with its own state: {command}",
+                shown_path(path),
+                held.0,
+                held.1,
+                wanted.0,
+                wanted.1,
             ),
             Error::Internal { message } => {
                 format!("internal error (please report it): {message}")

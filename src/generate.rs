@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::lock::{Access, FolderLock, LockError};
 use crate::merge::unified_diff;
 use crate::plan::Plan;
-use crate::printable::shown;
+use crate::printable::{shell_word, shown};
 use crate::reconcile::{Change, Existing, Outcome, Refusal, SIDECAR_SUFFIX, reconcile};
 use crate::render::context::{Naming, TemplateContext};
 use crate::render::{RenderedFile, Renderer};
@@ -78,14 +78,26 @@ fn lock_for(folder: &Folder, mode: Mode, wait: Duration) -> Result<Option<Folder
         })
 }
 
+/// What `generate` writes: the plan, its names, and the flags (after
+/// `--out`) that ask for it again, for a refusal to quote.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The plan.
+    pub plan: &'a Plan<'a>,
+    /// Resource names.
+    pub naming: &'a Naming,
+    /// Shell words that reproduce the scenario and names, `--customers` on.
+    pub flags: &'a [String],
+}
+
 /// Reconciles `rendered` with what is in `out` and, in [`Mode::Write`],
 /// writes the result all or nothing. Only one run writes a folder at a time;
-/// another waits up to `wait` for it.
+/// another waits up to `wait` for it. A folder of another stage or platform
+/// is refused whatever the mode: it is what runs now.
 pub fn regenerate(
     out: &Path,
     rendered: &[RenderedFile],
-    plan: &Plan<'_>,
-    naming: &Naming,
+    target: Target<'_>,
     force: bool,
     mode: Mode,
     wait: Duration,
@@ -93,7 +105,7 @@ pub fn regenerate(
     let folder = Folder::resolve(out)?;
     let created = mode == Mode::Write && !folder.exists();
     let lock = lock_for(&folder, mode, wait)?;
-    let result = regenerate_locked(&folder, lock, rendered, plan, naming, force, mode);
+    let result = regenerate_locked(&folder, lock, rendered, target, force, mode);
     if result.is_err() && created {
         // Only an empty folder is removed: this run made it and wrote nothing.
         let _ = std::fs::remove_dir(&folder.path);
@@ -105,11 +117,19 @@ fn regenerate_locked(
     folder: &Folder,
     lock: Option<FolderLock>,
     rendered: &[RenderedFile],
-    plan: &Plan<'_>,
-    naming: &Naming,
+    target: Target<'_>,
     force: bool,
     mode: Mode,
 ) -> Result<Generated, Error> {
+    if let Some(held) = write::recorded_stage(&folder.path) {
+        let wanted = (
+            target.plan.selection.stage.number,
+            target.plan.selection.variant_name.to_owned(),
+        );
+        if held != wanted {
+            return Err(other_stage(folder, held, wanted, target.flags));
+        }
+    }
     if mode == Mode::Write {
         write::recover(folder).map_err(|source| Error::CannotCreate {
             flag: "--out".to_owned(),
@@ -117,7 +137,7 @@ fn regenerate_locked(
             reason: format!("cannot clear what an interrupted run left: {source}"),
         })?;
     }
-    let prepared = prepare(folder, rendered, plan, naming, force)?;
+    let prepared = prepare(folder, rendered, target.plan, target.naming, force)?;
     let diff = match mode {
         Mode::Check => check_diff(&prepared.existing, &prepared.changes),
         Mode::Write | Mode::DryRun => String::new(),
@@ -139,6 +159,37 @@ fn regenerate_locked(
         diff,
         written,
     })
+}
+
+/// The refusal to rewrite `folder`, which holds `held`, into `wanted`, with
+/// the command that generates `wanted` into a sibling folder instead.
+fn other_stage(
+    folder: &Folder,
+    held: (u32, String),
+    wanted: (u32, String),
+    flags: &[String],
+) -> Error {
+    let suffix = if held.0 == wanted.0 {
+        format!("-{}", wanted.1)
+    } else {
+        format!("-stage{}", wanted.0)
+    };
+    let given = folder.given.to_string_lossy();
+    let base = given.trim_end_matches('/');
+    let sibling = match folder.given.file_name() {
+        Some(_) => format!("{base}{suffix}"),
+        None => format!("infraplan{suffix}"),
+    };
+    let command = std::iter::once(format!("infraplan generate --out {}", shell_word(&sibling)))
+        .chain(flags.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Error::OtherStage {
+        path: folder.given.clone(),
+        held,
+        wanted,
+        command,
+    }
 }
 
 /// Everything a regeneration will write, decided but not yet written.

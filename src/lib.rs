@@ -109,7 +109,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format))),
         Command::Prices(args) => Ok(Outcome::ok(listing::prices(&data.catalog, args.format))),
-        Command::Generate(args) => generate_command(&data, &args),
+        Command::Generate(args) => generate_command(&data, &cli.data, &args),
         Command::Compare(args) => commands::compare(&data, &args),
         Command::Roadmap(args) => commands::roadmap(&data, &args),
         Command::Diff(args) => commands::diff_command(&data, &args),
@@ -117,13 +117,23 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     }
 }
 
-fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> {
+fn generate_command(
+    data: &Data,
+    data_args: &DataArgs,
+    args: &GenerateArgs,
+) -> Result<Outcome, Error> {
     generate::check_app_name(&args.name)?;
     if let Some(domain) = &args.domain {
         generate::check_domain(domain)?;
     }
     generate::check_region(&args.region, &data.catalog.regions())?;
-    let scenario = scenario_from(&args.scenario, data)?;
+    // A folder keeps the platform it was generated for unless --paas says otherwise.
+    let recorded = write::recorded_platform(&args.out);
+    let scenario = scenario_on(
+        &args.scenario,
+        data,
+        recorded.as_deref().unwrap_or(plan::DEFAULT_PLATFORM),
+    )?;
     let plan = plan(data, &scenario).map_err(plan_error)?;
     let templates = render::load_templates(embedded::TEMPLATES, args.templates.as_deref())?;
     let renderer = render::Renderer::new(templates)?;
@@ -138,11 +148,16 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
         (false, true) => Mode::DryRun,
         (false, false) => Mode::Write,
     };
+    let flags = generate_flags(args, data_args, &scenario);
+    let target = generate::Target {
+        plan: &plan,
+        naming: &naming,
+        flags: &flags,
+    };
     let generated = generate::regenerate(
         &args.out,
         &files,
-        &plan,
-        &naming,
+        target,
         args.force,
         mode,
         Duration::from_secs(args.wait),
@@ -164,6 +179,42 @@ fn generate_command(data: &Data, args: &GenerateArgs) -> Result<Outcome, Error> 
         stderr: String::new(),
         code,
     })
+}
+
+/// The flags, as shell words, that generate `scenario` with `args`' names
+/// and files into another folder; the platform is always named.
+fn generate_flags(args: &GenerateArgs, data_args: &DataArgs, scenario: &Scenario) -> Vec<String> {
+    let mut flags: Vec<(&str, String)> = vec![
+        ("--customers", scenario.customers.to_string()),
+        ("--mrr", scenario.mrr.normalize().to_string()),
+        ("--paas", scenario.platform.clone()),
+    ];
+    if let Some(stage) = scenario.forced_stage {
+        flags.push(("--stage", stage.to_string()));
+    }
+    if scenario.commitment != cost::Commitment::None {
+        flags.push(("--commitment", scenario.commitment.name().to_owned()));
+    }
+    let paths = [
+        ("--usage", &args.scenario.usage),
+        ("--templates", &args.templates),
+        ("--stages", &data_args.stages),
+        ("--prices", &data_args.prices),
+    ];
+    for (flag, path) in paths {
+        if let Some(path) = path {
+            flags.push((flag, path.display().to_string()));
+        }
+    }
+    flags.push(("--name", args.name.clone()));
+    flags.push(("--region", args.region.clone()));
+    if let Some(domain) = &args.domain {
+        flags.push(("--domain", domain.clone()));
+    }
+    flags
+        .into_iter()
+        .map(|(flag, value)| format!("{flag} {}", printable::shell_word(&value)))
+        .collect()
 }
 
 /// What breaks `gate` among named plans: "NAME (stage N, 24.1% of MRR, over the ceiling)".
@@ -222,11 +273,21 @@ pub fn load_data(args: &DataArgs) -> Result<Data, Error> {
 
 /// A scenario from flags, checked against the data.
 pub fn scenario_from(args: &ScenarioArgs, data: &Data) -> Result<Scenario, Error> {
-    let usage = checked_platform_and_usage(&args.paas, args.usage.as_deref(), data)?;
+    scenario_on(args, data, plan::DEFAULT_PLATFORM)
+}
+
+/// The scenario, on `default_platform` when `--paas` is not given.
+fn scenario_on(
+    args: &ScenarioArgs,
+    data: &Data,
+    default_platform: &str,
+) -> Result<Scenario, Error> {
+    let platform = args.paas.as_deref().unwrap_or(default_platform);
+    let usage = checked_platform_and_usage(platform, args.usage.as_deref(), data)?;
     Ok(Scenario {
         customers: args.customers,
         mrr: args.mrr,
-        platform: args.paas.clone(),
+        platform: platform.to_owned(),
         forced_stage: args.stage,
         usage,
         commitment: args.commitment,

@@ -15,6 +15,11 @@ use crate::data::usage::UsageOverrides;
 use crate::money::{Money, Percent};
 use crate::select::{SelectError, Selection, select, variant_for};
 
+/// The PaaS for new plans and folders when none is named. Render, since
+/// Heroku moved to sustaining engineering (no new features) on 2026-02-06;
+/// the roadmap names both, and both stay fully supported.
+pub const DEFAULT_PLATFORM: &str = "render";
+
 /// The built-in data, or the user's replacement for it.
 #[derive(Debug, Clone)]
 pub struct Data {

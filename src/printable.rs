@@ -37,6 +37,20 @@ pub fn shown_path(path: &std::path::Path) -> String {
     cut(&escape_controls(&path.display().to_string()), 200)
 }
 
+/// A value as one word of a POSIX shell command a message suggests: bare when
+/// it is plainly safe, else in single quotes.
+pub fn shell_word(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c));
+    if plain {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
 fn cut(text: &str, most: usize) -> String {
     match text.char_indices().nth(most) {
         Some((end, _)) => format!("{}…", &text[..end]),
@@ -47,6 +61,15 @@ fn cut(text: &str, most: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("target/acme-stage3"), "target/acme-stage3");
+        assert_eq!(shell_word("my folder"), "'my folder'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("$(rm -rf ~)"), "'$(rm -rf ~)'");
+    }
 
     #[test]
     fn control_characters_are_escaped() {

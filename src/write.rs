@@ -380,6 +380,27 @@ struct Records {
     states: BTreeMap<String, FileState>,
 }
 
+/// The stage and variant a folder's manifest records, if it has one that
+/// reads. Lenient: a broken manifest is reported where the files are read.
+pub fn recorded_stage(folder: &Path) -> Option<(u32, String)> {
+    recorded_manifest(folder).map(|manifest| (manifest.stage, manifest.variant))
+}
+
+/// The platform a folder's manifest records, if it has one that reads.
+pub fn recorded_platform(folder: &Path) -> Option<String> {
+    recorded_manifest(folder).map(|manifest| manifest.scenario.platform)
+}
+
+fn recorded_manifest(folder: &Path) -> Option<Manifest> {
+    let label = folder.join(RECORDS_DIR).join(MANIFEST_FILE);
+    let text = crate::input::read_text(&label).ok()?;
+    parse(&SourceFile {
+        label: label.display().to_string(),
+        text,
+    })
+    .ok()
+}
+
 /// The manifest and infraplan's versions of the files it tracks, from the
 /// base copies, checked against the manifest's hashes.
 fn read_records(folder: &Path) -> Result<Option<Records>, Error> {

@@ -169,7 +169,10 @@ impl ScenarioSpec {
         stages: &Stages,
         platforms: &[&str],
     ) -> Result<Scenario, (String, String)> {
-        let platform = self.paas.clone().unwrap_or_else(|| "heroku".to_owned());
+        let platform = self
+            .paas
+            .clone()
+            .unwrap_or_else(|| crate::plan::DEFAULT_PLATFORM.to_owned());
         if !platforms.contains(&platform.as_str()) {
             return Err((
                 "paas".to_owned(),

@@ -331,6 +331,9 @@ impl PlanReport {
             None => format!("stage {} is the roadmap's last stage.", self.stage.number),
         };
         summary.push(("Next stage", next));
+        if let Some(note) = self.platform_note() {
+            summary.push(("Platform", note));
+        }
         for item in &self.unpriced {
             summary.push(("Not priced", format!("{}: {}", item.what, item.why)));
         }
@@ -341,6 +344,28 @@ impl PlanReport {
             ));
         }
         summary
+    }
+
+    /// Why the PaaS is the default, or what choosing Heroku means, when the
+    /// stage runs on a PaaS.
+    fn platform_note(&self) -> Option<String> {
+        let platform = self.scenario.platform.as_str();
+        if self.stage.variant != platform {
+            return None;
+        }
+        let heroku = "Heroku moved to sustaining engineering (no new features; existing customers unchanged) on 2026-02-06";
+        if platform == crate::plan::DEFAULT_PLATFORM {
+            Some(format!(
+                "{platform} is infraplan's default PaaS since {heroku}; --paas heroku stays fully supported."
+            ))
+        } else if platform == "heroku" {
+            Some(format!(
+                "{heroku}, so --paas {} is the default; heroku stays fully supported.",
+                crate::plan::DEFAULT_PLATFORM
+            ))
+        } else {
+            None
+        }
     }
 
     fn limits_text(&self) -> String {

@@ -26,6 +26,8 @@ fn generate_args(out: &Path, customers: &str) -> Vec<String> {
         &mrr,
         "--domain",
         "example.com",
+        "--paas",
+        "heroku",
     ]
     .map(str::to_owned)
     .to_vec()

@@ -7,6 +7,7 @@ mod concurrency;
 mod data;
 mod errors;
 mod generate;
+mod moves;
 mod plan;
 mod properties;
 mod regenerate;

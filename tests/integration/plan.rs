@@ -64,7 +64,7 @@ fn every_line_is_quantity_times_unit_price_and_the_total_is_their_sum() {
 /// a $1 KMS key, SendGrid Essentials $19.95.
 #[test]
 fn stage_one_cost_matches_hand_arithmetic() {
-    let plan = plan_json(&["--customers", "30", "--mrr", "3000"]);
+    let plan = plan_json(&["--paas", "heroku", "--customers", "30", "--mrr", "3000"]);
     let monthly: Vec<&str> = plan["lines"]
         .as_array()
         .unwrap()
@@ -100,26 +100,26 @@ fn usage_based_lines_are_marked() {
 #[test]
 fn verdicts_follow_the_guidance_and_the_ceiling() {
     // Stage 2 costs $483.63 at 120 customers: under 10% of $18,000.
-    let within = plan_json(&["--customers", "120", "--mrr", "18000"]);
+    let within = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "18000"]);
     assert_eq!(within["budget"]["verdict"], "within_guidance");
     // 483.63 / 3,000 = 16.1%: over the 10% guidance, under the 20% ceiling.
-    let above = plan_json(&["--customers", "120", "--mrr", "3000"]);
+    let above = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "3000"]);
     assert_eq!(above["budget"]["verdict"], "above_guidance");
     assert!(above["cheaper_stage"].is_null());
     // 483.63 / 2,000 = 24.2%: over the ceiling, so the cheaper stage is shown.
-    let over = plan_json(&["--customers", "120", "--mrr", "2000"]);
+    let over = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "2000"]);
     assert_eq!(over["budget"]["verdict"], "over_ceiling");
     assert_eq!(over["cheaper_stage"]["number"], 1);
     assert_eq!(over["cheaper_stage"]["customers"], 120);
     // A total equal to a limit breaks it: the roadmap says "under".
-    let at_ceiling = plan_json(&["--customers", "120", "--mrr", "2418.15"]);
+    let at_ceiling = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "2418.15"]);
     assert_eq!(at_ceiling["budget"]["share_of_mrr"], "20.0");
     assert_eq!(at_ceiling["budget"]["verdict"], "over_ceiling");
 }
 
 #[test]
 fn zero_mrr_still_prices_every_line() {
-    let plan = plan_json(&["--customers", "10", "--mrr", "0"]);
+    let plan = plan_json(&["--paas", "heroku", "--customers", "10", "--mrr", "0"]);
     // 20% of an MRR of $0 is $0: any positive cost breaks the ceiling.
     assert_eq!(plan["budget"]["verdict"], "over_ceiling");
     assert_eq!(plan["budget"]["ceiling"]["amount"], "0.00");
@@ -167,7 +167,16 @@ fn a_usage_file_replaces_defaults() {
 #[test]
 fn a_size_past_the_largest_tier_warns() {
     let usage = fixture("usage-huge-database.json");
-    let plan = plan_json(&["--customers", "150", "--mrr", "30000", "--usage", &usage]);
+    let plan = plan_json(&[
+        "--paas",
+        "heroku",
+        "--customers",
+        "150",
+        "--mrr",
+        "30000",
+        "--usage",
+        &usage,
+    ]);
     let warnings = plan["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(text(&warnings[0]).contains("heroku.postgres.standard-0"));
@@ -206,8 +215,14 @@ fn plan_output_snapshots() {
 #[test]
 fn over_ceiling_and_zero_mrr_snapshots() {
     for (name, args) in [
-        ("over-ceiling", ["--customers", "120", "--mrr", "2000"]),
-        ("zero-mrr", ["--customers", "10", "--mrr", "0"]),
+        (
+            "over-ceiling",
+            ["--customers", "120", "--mrr", "2000", "--paas", "heroku"],
+        ),
+        (
+            "zero-mrr",
+            ["--customers", "10", "--mrr", "0", "--paas", "heroku"],
+        ),
     ] {
         let mut all = vec!["plan"];
         all.extend_from_slice(&args);
@@ -278,7 +293,15 @@ fn one_year_commitments_use_published_reserved_prices_where_there_are_some() {
 
 #[test]
 fn the_budget_gate_fails_the_run_with_its_own_exit_code() {
-    let over = ["plan", "--customers", "120", "--mrr", "2000"];
+    let over = [
+        "plan",
+        "--paas",
+        "heroku",
+        "--customers",
+        "120",
+        "--mrr",
+        "2000",
+    ];
     let run = crate::support::infraplan(&[&over[..], &["--fail-on", "over-ceiling"]].concat());
     assert_eq!(run.code, 3);
     assert!(!run.stdout.is_empty(), "the plan is still printed");
@@ -286,7 +309,15 @@ fn the_budget_gate_fails_the_run_with_its_own_exit_code() {
         run.stderr,
         "error: --fail-on over-ceiling: the budget gate is broken by the plan (stage 2, 24.2% of MRR, over the ceiling)\n"
     );
-    let above = ["plan", "--customers", "120", "--mrr", "3000"];
+    let above = [
+        "plan",
+        "--paas",
+        "heroku",
+        "--customers",
+        "120",
+        "--mrr",
+        "3000",
+    ];
     assert_eq!(
         crate::support::infraplan(&[&above[..], &["--fail-on", "over-ceiling"]].concat()).code,
         0

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use infraplan::cli::{DataArgs, ScenarioArgs};
 use infraplan::data::embedded;
-use infraplan::generate::{Mode, prepare, regenerate, render_plan};
+use infraplan::generate::{Mode, Target, prepare, regenerate, render_plan};
 use infraplan::lock::{Access, FolderLock};
 use infraplan::render::context::Naming;
 use infraplan::render::{Renderer, load_templates};
@@ -32,6 +32,8 @@ fn generate(out: &Path, customers: &str, extra: &[&str]) -> crate::support::Run 
         &mrr,
         "--domain",
         "example.com",
+        "--paas",
+        "heroku",
     ];
     args.extend_from_slice(extra);
     infraplan(&args)
@@ -136,18 +138,32 @@ fn edits_on_other_lines_merge_and_edits_on_the_same_lines_conflict() {
 fn a_file_no_longer_generated_is_kept_and_reported() {
     let out = scratch_dir("regenerate-dropped").join("infra");
     generate(&out, "120", &[]);
-    let cdn = fs::read(out.join("cdn.tf")).unwrap();
-    // Stage 1 has no Cloudflare.
-    let run = generate(&out, "120", &["--stage", "1", "--format", "json"]);
+    // As an older infraplan would have left it: a tracked file this one no
+    // longer writes.
+    let legacy = "# written by an older infraplan\n";
+    fs::write(out.join("legacy.tf"), legacy).unwrap();
+    fs::write(out.join(".infraplan/base/legacy.tf.base"), legacy).unwrap();
+    let manifest_path = out.join(".infraplan/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest["files"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "path": "legacy.tf",
+            "sha256": write::sha256(legacy),
+        }));
+    fs::write(&manifest_path, manifest.to_string()).unwrap();
+    let run = generate(&out, "120", &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(outcomes(&run.stdout)["cdn.tf"], "no_longer_generated");
-    assert_eq!(fs::read(out.join("cdn.tf")).unwrap(), cdn);
+    assert_eq!(outcomes(&run.stdout)["legacy.tf"], "no_longer_generated");
+    assert_eq!(fs::read_to_string(out.join("legacy.tf")).unwrap(), legacy);
     // Reported again on the next run, until the user removes it.
-    let run = generate(&out, "120", &["--stage", "1", "--format", "json"]);
-    assert_eq!(outcomes(&run.stdout)["cdn.tf"], "no_longer_generated");
-    fs::remove_file(out.join("cdn.tf")).unwrap();
-    let run = generate(&out, "120", &["--stage", "1", "--format", "json"]);
-    assert!(!outcomes(&run.stdout).contains_key("cdn.tf"));
+    let run = generate(&out, "120", &["--format", "json"]);
+    assert_eq!(outcomes(&run.stdout)["legacy.tf"], "no_longer_generated");
+    fs::remove_file(out.join("legacy.tf")).unwrap();
+    let run = generate(&out, "120", &["--format", "json"]);
+    assert!(!outcomes(&run.stdout).contains_key("legacy.tf"));
 }
 
 #[test]
@@ -262,7 +278,7 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
         &ScenarioArgs {
             customers: 180,
             mrr: Decimal::from(27_000),
-            paas: "heroku".to_owned(),
+            paas: Some("heroku".to_owned()),
             stage: None,
             usage: None,
             commitment: infraplan::cost::Commitment::None,
@@ -362,16 +378,12 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
                 ),
             }
             // The next run recovers and finishes.
-            regenerate(
-                &out,
-                &rendered,
-                &plan,
-                &naming,
-                false,
-                Mode::Write,
-                patience,
-            )
-            .unwrap();
+            let target = Target {
+                plan: &plan,
+                naming: &naming,
+                flags: &[],
+            };
+            regenerate(&out, &rendered, target, false, Mode::Write, patience).unwrap();
             let recovered = tree(&out);
             assert!(
                 recovered == after,
@@ -594,6 +606,8 @@ fn the_current_folder_is_written_file_by_file() {
             &mrr,
             "--domain",
             "example.com",
+            "--paas",
+            "heroku",
         ];
         args.extend_from_slice(extra);
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_infraplan"))

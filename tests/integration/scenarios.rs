@@ -12,8 +12,10 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_str(&infraplan_ok(args)).expect("JSON output")
 }
 
-const ROADMAP: [&str; 7] = [
+const ROADMAP: [&str; 9] = [
     "roadmap",
+    "--paas",
+    "heroku",
     "--customers",
     "20",
     "--mrr",
@@ -23,8 +25,10 @@ const ROADMAP: [&str; 7] = [
 ];
 
 /// Too little revenue for the stack: months 4 to 6 are over the ceiling.
-const TIGHT: [&str; 9] = [
+const TIGHT: [&str; 11] = [
     "roadmap",
+    "--paas",
+    "heroku",
     "--customers",
     "150",
     "--mrr",
@@ -54,6 +58,8 @@ fn a_year_of_growth_crosses_both_stage_changes_and_every_month_costs_what_plan_s
         let mrr = month["mrr"].as_str().unwrap();
         let plan = json(&[
             "plan",
+            "--paas",
+            "heroku",
             "--customers",
             &customers,
             "--mrr",
@@ -155,7 +161,7 @@ fn inline_scenarios_compare_like_a_file() {
     let inline = json(&[
         "compare",
         "--scenario",
-        "name=today,customers=120,mrr=18000",
+        "name=today,customers=120,mrr=18000,paas=heroku",
         "--scenario",
         "name=on Render,customers=120,mrr=18000,paas=render",
         "--format",
@@ -170,9 +176,9 @@ fn diff_output_snapshots() {
     let args = [
         "diff",
         "--from",
-        "name=small team,customers=150,mrr=22500",
+        "name=small team,customers=150,mrr=22500,paas=heroku",
         "--to",
-        "name=growing,customers=250,mrr=37500",
+        "name=growing,customers=250,mrr=37500,paas=heroku",
     ];
     for format in ["table", "markdown", "json"] {
         let output = infraplan_ok(&[&args[..], &["--format", format]].concat());
@@ -232,7 +238,7 @@ fn budget_gates_cover_compare_and_roadmap() {
     let compare = infraplan(&[
         "compare",
         "--scenario",
-        "name=tight,customers=120,mrr=2000",
+        "name=tight,customers=120,mrr=2000,paas=heroku",
         "--fail-on",
         "over-ceiling",
     ]);

@@ -154,6 +154,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/cloudflare.hbs"),
     ),
     (
+        "partials/cloudflare_variables.hbs",
+        include_str!("../../templates/partials/cloudflare_variables.hbs"),
+    ),
+    (
         "partials/common_variables.hbs",
         include_str!("../../templates/partials/common_variables.hbs"),
     ),
@@ -168,6 +172,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "partials/readme_common.hbs",
         include_str!("../../templates/partials/readme_common.hbs"),
+    ),
+    (
+        "partials/readme_cloudflare.hbs",
+        include_str!("../../templates/partials/readme_cloudflare.hbs"),
     ),
     (
         "partials/sendgrid.hbs",

@@ -197,9 +197,21 @@ fn check_body(body: &Body, schema: &Value, at: &str, problems: &mut Vec<String>)
 }
 
 /// Object values given to a nested attribute: `{ key = … }`, a list or set of
-/// them, or a map of them.
+/// them, or a map of them; also inside `concat(…)` and either branch of a
+/// conditional, which is how optional entries of a list are written.
 fn check_nested(expr: &Expression, nested: &Value, at: &str, problems: &mut Vec<String>) {
     match (nested["nesting_mode"].as_str(), expr) {
+        (_, Expression::Conditional(conditional)) => {
+            check_nested(&conditional.true_expr, nested, at, problems);
+            check_nested(&conditional.false_expr, nested, at, problems);
+        }
+        (Some("list" | "set"), Expression::FuncCall(call))
+            if call.name.name.as_str() == "concat" =>
+        {
+            for argument in &call.args {
+                check_nested(argument, nested, at, problems);
+            }
+        }
         (Some("single"), Expression::Object(_)) => check_object(expr, nested, at, problems),
         (Some("list" | "set"), Expression::Array(items)) => {
             for item in items {

@@ -275,55 +275,47 @@ fn every_declared_record_reaches_the_zone_under_a_stable_key() {
         );
         for (key, declared) in &expected {
             let record = &records[key];
-            assert_eq!(
-                at(&record, "name"),
-                at(&declared, "name"),
-                "{variant}: {key}"
-            );
-            assert_eq!(
-                at(&record, "type"),
-                at(&declared, "type"),
-                "{variant}: {key}"
-            );
-            assert_eq!(at(&record, "ttl"), at(&declared, "ttl"), "{variant}: {key}");
+            assert_eq!(at(record, "name"), at(declared, "name"), "{variant}: {key}");
+            assert_eq!(at(record, "type"), at(declared, "type"), "{variant}: {key}");
+            assert_eq!(at(record, "ttl"), at(declared, "ttl"), "{variant}: {key}");
         }
 
         // Each type in Cloudflare's shape.
         let mx = &records["@ MX 5 alt1.aspmx.l.google.com"];
-        assert_eq!(at(&mx, "content"), Value::from("alt1.aspmx.l.google.com"));
-        assert_eq!(at(&mx, "priority"), Value::from(5));
-        assert_eq!(at(&mx, "data"), Value::Null);
+        assert_eq!(at(mx, "content"), Value::from("alt1.aspmx.l.google.com"));
+        assert_eq!(at(mx, "priority"), Value::from(5));
+        assert_eq!(at(mx, "data"), Value::Null);
         let spf = &records["@ TXT v=spf1 include:_spf.google.com ~all"];
         assert_eq!(
-            at(&spf, "content"),
+            at(spf, "content"),
             Value::from("\"v=spf1 include:_spf.google.com ~all\""),
             "{variant}: TXT values are quoted"
         );
         let dmarc = &records["_dmarc TXT \"v=DMARC1; p=none; rua=mailto:dmarc@example.com\""];
         assert_eq!(
-            at(&dmarc, "content"),
+            at(dmarc, "content"),
             Value::from("\"v=DMARC1; p=none; rua=mailto:dmarc@example.com\""),
             "{variant}: a quoted TXT value is not quoted twice"
         );
         let srv = &records["_sip._tcp SRV 10 5 5060 sip.example.net"];
-        assert_eq!(at(&srv, "content"), Value::Null);
-        assert_eq!(at(&at(&srv, "data"), "priority"), Value::from(10));
-        assert_eq!(at(&at(&srv, "data"), "weight"), Value::from(5));
-        assert_eq!(at(&at(&srv, "data"), "port"), Value::from(5060));
+        assert_eq!(at(srv, "content"), Value::Null);
+        assert_eq!(at(&at(srv, "data"), "priority"), Value::from(10));
+        assert_eq!(at(&at(srv, "data"), "weight"), Value::from(5));
+        assert_eq!(at(&at(srv, "data"), "port"), Value::from(5060));
         assert_eq!(
-            at(&at(&srv, "data"), "target"),
+            at(&at(srv, "data"), "target"),
             Value::from("sip.example.net")
         );
         let caa = &records["@ CAA 0 issue \"letsencrypt.org\""];
-        assert_eq!(at(&at(&caa, "data"), "flags"), Value::from(0));
-        assert_eq!(at(&at(&caa, "data"), "tag"), Value::from("issue"));
+        assert_eq!(at(&at(caa, "data"), "flags"), Value::from(0));
+        assert_eq!(at(&at(caa, "data"), "tag"), Value::from("issue"));
         assert_eq!(
-            at(&at(&caa, "data"), "value"),
+            at(&at(caa, "data"), "value"),
             Value::from("letsencrypt.org")
         );
         let host = &records["legacy A 192.0.2.11"];
-        assert_eq!(at(&host, "content"), Value::from("192.0.2.11"));
-        assert_eq!(at(&host, "priority"), Value::Null);
+        assert_eq!(at(host, "content"), Value::from("192.0.2.11"));
+        assert_eq!(at(host, "priority"), Value::Null);
 
         // Reordering entries and values, and adding or removing others,
         // changes no other record: no key moves, no record is recreated.
@@ -340,7 +332,7 @@ fn every_declared_record_reaches_the_zone_under_a_stable_key() {
                 declared
             })
             .collect();
-        reordered.retain(|declared| at(&declared, "name") != Value::from("www"));
+        reordered.retain(|declared| at(declared, "name") != Value::from("www"));
         reordered.push(entry("status", "CNAME", None, &["status.example.net"]));
         let after = carried(&locals, reordered);
         for (key, record) in &records {

@@ -18,13 +18,13 @@ use crate::terraform::{parse_dir, resources};
 
 const DOMAIN: &str = "example.com";
 
-/// Stage 2 generated for each PaaS.
-fn stage_two() -> Vec<(&'static str, PathBuf)> {
+/// Stage 2 generated for each PaaS, into folders named after `test`.
+fn stage_two(test: &str) -> Vec<(&'static str, PathBuf)> {
     VARIANTS
         .iter()
         .filter(|(name, _)| name.starts_with("stage2-"))
         .map(|(name, scenario)| {
-            let out = scratch_dir(&format!("cloudflare-{name}")).join("infra");
+            let out = scratch_dir(&format!("cloudflare-{test}-{name}")).join("infra");
             let out_text = out.to_string_lossy().into_owned();
             let mut args = vec!["generate", "--out", out_text.as_str(), "--domain", DOMAIN];
             args.extend_from_slice(scenario);
@@ -243,7 +243,7 @@ fn attribute(dir: &std::path::Path, type_name: &str, name: &str, key: &str) -> E
 
 #[test]
 fn every_declared_record_reaches_the_zone_under_a_stable_key() {
-    for (variant, dir) in stage_two() {
+    for (variant, dir) in stage_two("records") {
         let files = parse_dir(&dir);
         let variables_text = fs::read_to_string(dir.join("variables.tf")).unwrap();
         assert!(
@@ -371,7 +371,7 @@ fn every_declared_record_reaches_the_zone_under_a_stable_key() {
 
 #[test]
 fn the_app_record_follows_the_cutover_in_place() {
-    for (variant, dir) in stage_two() {
+    for (variant, dir) in stage_two("cutover") {
         let locals = locals(&parse_dir(&dir));
         let content = attribute(&dir, "cloudflare_dns_record", "app", "content");
         let previous = Value::from("previous-app.herokudns.com");

@@ -161,7 +161,7 @@ pub struct GenerateArgs {
     /// Folder to write: new, empty, or written by infraplan before (your edits are kept)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// App name for resource names: 3–28 lowercase letters, digits and hyphens
+    /// App name for resource names: 3–27 lowercase letters, digits and hyphens
     #[arg(long, value_name = "APP", default_value = "saas-app")]
     pub name: String,
     /// AWS region (file storage, and everything in stage 3)

@@ -406,9 +406,9 @@ pub fn resolve(out: &Path, files: &[String], wait: Duration) -> Result<Resolved,
     })
 }
 
-/// Longest app name: AWS load balancer and target group names (32 characters)
-/// carry a 4-character suffix.
-const MAX_NAME: usize = 28;
+/// Longest app name: a later stage's Heroku app is named NAME-s2, and Heroku
+/// takes 30 characters (AWS load balancer names, 32, carry 4 more).
+const MAX_NAME: usize = 27;
 
 /// Checks `--name`: what Heroku app names and AWS resource names both accept.
 pub fn check_app_name(name: &str) -> Result<(), Error> {
@@ -492,7 +492,7 @@ mod tests {
 
     #[test]
     fn app_names_follow_heroku_and_aws_rules() {
-        for good in ["app", "acme-saas", "a1b2c3", "abcdefghijklmnopqrstuvwxyz12"] {
+        for good in ["app", "acme-saas", "a1b2c3", "abcdefghijklmnopqrstuvwxyz1"] {
             assert!(check_app_name(good).is_ok(), "{good}");
         }
         for bad in [
@@ -502,7 +502,7 @@ mod tests {
             "app-",
             "my--app",
             "my_app",
-            "abcdefghijklmnopqrstuvwxyz123",
+            "abcdefghijklmnopqrstuvwxyz12",
         ] {
             assert!(check_app_name(bad).is_err(), "{bad}");
         }

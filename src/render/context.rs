@@ -57,6 +57,9 @@ struct StageContext {
     /// How to move here from the previous stage on the scenario's platform.
     moving_here: Vec<String>,
     next: Option<String>,
+    /// Whether the next stage runs on this stage's platform, and so adopts
+    /// its email domain as well as its storage.
+    next_keeps_platform: bool,
 }
 
 /// One labelled line of a component, sized by the plan.
@@ -251,6 +254,10 @@ impl TemplateContext {
                         next.total
                     )
                 }),
+                next_keeps_platform: plan
+                    .next
+                    .as_ref()
+                    .is_some_and(|next| next.variant_name == plan.selection.variant_name),
             },
             components,
             cost: CostContext {

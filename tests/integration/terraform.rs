@@ -197,9 +197,21 @@ fn check_body(body: &Body, schema: &Value, at: &str, problems: &mut Vec<String>)
 }
 
 /// Object values given to a nested attribute: `{ key = … }`, a list or set of
-/// them, or a map of them.
+/// them, or a map of them; also inside `concat(…)` and either branch of a
+/// conditional, which is how optional entries of a list are written.
 fn check_nested(expr: &Expression, nested: &Value, at: &str, problems: &mut Vec<String>) {
     match (nested["nesting_mode"].as_str(), expr) {
+        (_, Expression::Conditional(conditional)) => {
+            check_nested(&conditional.true_expr, nested, at, problems);
+            check_nested(&conditional.false_expr, nested, at, problems);
+        }
+        (Some("list" | "set"), Expression::FuncCall(call))
+            if call.name.name.as_str() == "concat" =>
+        {
+            for argument in &call.args {
+                check_nested(argument, nested, at, problems);
+            }
+        }
         (Some("single"), Expression::Object(_)) => check_object(expr, nested, at, problems),
         (Some("list" | "set"), Expression::Array(items)) => {
             for item in items {
@@ -322,6 +334,48 @@ pub(crate) fn run_terraform(terraform: &Path, dir: &Path, args: &[&str]) -> (boo
         String::from_utf8_lossy(&output.stderr)
     );
     (output.status.success(), text)
+}
+
+/// `terraform init` then `terraform test` in `dir`, which must pass; its JSON
+/// messages, and the names of the runs that passed.
+pub(crate) fn terraform_test(terraform: &Path, dir: &Path) -> (Vec<Value>, Vec<String>) {
+    let (ok, output) = run_terraform(
+        terraform,
+        dir,
+        &["init", "-backend=false", "-input=false", "-no-color"],
+    );
+    assert!(ok, "terraform init failed:\n{output}");
+    let (ok, output) = run_terraform(terraform, dir, &["test", "-json", "-verbose", "-no-color"]);
+    let messages: Vec<Value> = output
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let failures: Vec<&str> = messages
+        .iter()
+        .filter(|message| message["@level"] == "error")
+        .filter_map(|message| message["@message"].as_str())
+        .collect();
+    assert!(
+        ok && failures.is_empty(),
+        "terraform test failed in {}: {failures:#?}",
+        dir.display()
+    );
+    let passed = messages
+        .iter()
+        .filter(|message| message["type"] == "test_run" && message["test_run"]["status"] == "pass")
+        .filter_map(|message| message["@testrun"].as_str().map(str::to_owned))
+        .collect();
+    (messages, passed)
+}
+
+/// The resource changes `run` planned, from `terraform test -json -verbose`.
+pub(crate) fn planned_changes<'a>(messages: &'a [Value], run: &str) -> &'a [Value] {
+    messages
+        .iter()
+        .find(|message| message["type"] == "test_plan" && message["@testrun"] == run)
+        .unwrap_or_else(|| panic!("run {run} prints no plan"))["test_plan"]["resource_changes"]
+        .as_array()
+        .unwrap()
 }
 
 /// checkov's summary and failed checks for `dir`.

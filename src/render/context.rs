@@ -131,6 +131,8 @@ struct RoadmapContext {
     backup_schedule: Vec<BackupStep>,
     error_rate_percent: String,
     response_time_seconds: String,
+    /// The same, as Route 53 and Heroku measure it.
+    response_time_milliseconds: String,
     cpu_percent: String,
     cpu_minutes: u32,
     cpu_period_seconds: u32,
@@ -310,6 +312,9 @@ impl RoadmapContext {
             backup_schedule: roadmap.backups.schedule.clone(),
             error_rate_percent: alerts.error_rate_percent.normalize().to_string(),
             response_time_seconds: alerts.response_time_seconds.normalize().to_string(),
+            response_time_milliseconds: (alerts.response_time_seconds * Decimal::ONE_THOUSAND)
+                .normalize()
+                .to_string(),
             cpu_percent: alerts.cpu_percent.normalize().to_string(),
             cpu_minutes: alerts.cpu_minutes,
             cpu_period_seconds: alerts.cpu_minutes * 60,

@@ -528,7 +528,8 @@ const RENDER: &[Expectation] = &[
 ];
 
 /// Every resource type the templates write: the component that prices what it
-/// costs, or `None` for types that cost nothing themselves. A type missing
+/// costs (`a_or_b`: whichever of the two the variant has), or `None` for types
+/// that cost nothing themselves. A type missing
 /// here fails the test, so a new costly resource cannot slip in unpriced.
 const RESOURCE_COSTS: &[(&str, Option<&str>)] = &[
     ("aws_ecs_service", Some("web")),
@@ -551,9 +552,10 @@ const RESOURCE_COSTS: &[(&str, Option<&str>)] = &[
         Some("monitoring"),
     ),
     ("aws_sqs_queue", Some("queue")),
-    ("aws_sns_topic", Some("alerts")),
+    ("aws_sns_topic", Some("alerts_or_uptime")),
     ("aws_route53_zone", Some("dns")),
-    ("aws_cloudwatch_metric_alarm", Some("monitoring")),
+    ("aws_cloudwatch_metric_alarm", Some("monitoring_or_uptime")),
+    ("aws_route53_health_check", Some("uptime")),
     ("aws_cloudwatch_log_group", Some("monitoring")),
     ("aws_appautoscaling_policy", Some("monitoring")),
     ("aws_sesv2_email_identity", Some("email")),
@@ -625,8 +627,10 @@ const RESOURCE_COSTS: &[(&str, Option<&str>)] = &[
     ("heroku_app", None),
     ("heroku_app_feature", None),
     ("heroku_domain", None),
+    ("heroku_drain", None),
     ("render_env_group", None),
     ("render_env_group_link", None),
+    ("render_notification_setting", None),
     ("sendgrid_sender_authentication", None),
 ];
 
@@ -649,12 +653,12 @@ fn every_resource_that_costs_money_is_priced() {
     for (name, scenario, dir) in generated() {
         let plan = plan_json(&scenario);
         let priced = priced(&plan);
-        let is_priced = |component: &str| match component {
-            // KMS keys are priced with the uploads bucket on a PaaS, on their own on AWS.
-            "encryption_or_file_storage" => {
-                priced.contains_key("encryption") || priced.contains_key("file_storage")
-            }
-            other => priced.contains_key(other),
+        // KMS keys are priced with the uploads bucket on a PaaS, on their own
+        // on AWS; alarms with the uptime checks on a PaaS, with monitoring on AWS.
+        let is_priced = |component: &str| {
+            component
+                .split("_or_")
+                .any(|component| priced.contains_key(component))
         };
         for resource in resources(&dir)
             .iter()
@@ -736,12 +740,63 @@ fn what_is_priced_is_what_is_written() {
                 );
             }
         }
-        check_paas_storage(name, &dir, &priced);
+        check_paas_counts(name, &dir, &priced);
     }
 }
 
-/// Render bills Postgres storage and KMS keys by quantity; both must match.
-fn check_paas_storage(name: &str, dir: &Path, priced: &BTreeMap<String, Vec<Value>>) {
+/// What a PaaS stage bills by count matches what it writes: KMS keys, Render
+/// Postgres storage and standby, the uptime check and its alarms.
+fn check_paas_counts(name: &str, dir: &Path, priced: &BTreeMap<String, Vec<Value>>) {
+    let uptime = |sku: &str| {
+        priced["uptime"]
+            .iter()
+            .find(|line| line["sku"] == sku)
+            .map(|line| line["instances"].to_string())
+    };
+    assert_eq!(
+        uptime("aws.route53.health-check-non-aws"),
+        Some(count_of(dir, "aws_route53_health_check").to_string()),
+        "{name}: health checks"
+    );
+    // A priced standby is one Render turns on.
+    let high_availability = resources(dir).iter().any(|resource| {
+        resource.type_name == "render_postgres"
+            && resource.body.attributes().any(|attribute| {
+                attribute.key() == "high_availability_enabled"
+                    && attribute.expr().to_string() == "true"
+            })
+    });
+    assert_eq!(
+        high_availability,
+        priced.contains_key("database_standby"),
+        "{name}: Render Postgres high availability"
+    );
+    // Route 53 bills HTTPS and latency measurement as optional features.
+    let features: usize = resources(dir)
+        .iter()
+        .filter(|resource| resource.type_name == "aws_route53_health_check")
+        .map(|check| {
+            let attribute = |key: &str| {
+                check
+                    .body
+                    .attributes()
+                    .find(|attribute| attribute.key() == key)
+                    .map(|attribute| attribute.expr().to_string())
+            };
+            usize::from(attribute("type").as_deref() == Some("\"HTTPS\""))
+                + usize::from(attribute("measure_latency").as_deref() == Some("true"))
+        })
+        .sum();
+    assert_eq!(
+        uptime("aws.route53.health-check-feature-non-aws"),
+        Some(features.to_string()),
+        "{name}: optional health-check features"
+    );
+    assert_eq!(
+        uptime("aws.cloudwatch.alarm"),
+        Some(count_of(dir, "aws_cloudwatch_metric_alarm").to_string()),
+        "{name}: alarms"
+    );
     let kms_keys = priced["file_storage"]
         .iter()
         .find(|line| line["sku"] == "aws.kms.key")

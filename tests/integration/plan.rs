@@ -61,7 +61,8 @@ fn every_line_is_quantity_times_unit_price_and_the_total_is_their_sum() {
 /// 2 × $25 dynos, Essential-1 ($9) for 6 GB, 60 GB × $0.023 of uploads,
 /// 1.5 GB × $0.023 of access logs (rounds to $0.03), 6 × $0.005 PUTs,
 /// 6 × $0.004 GETs (rounds to $0.02), 30 GB out (inside the free 100 GB),
-/// a $1 KMS key, SendGrid Essentials $19.95.
+/// a $1 KMS key, SendGrid Essentials $19.95, a $0.75 Route 53 health check
+/// with two $2 features (HTTPS, latency) and 2 alarms inside the free 10.
 #[test]
 fn stage_one_cost_matches_hand_arithmetic() {
     let plan = plan_json(&["--paas", "heroku", "--customers", "30", "--mrr", "3000"]);
@@ -74,12 +75,13 @@ fn stage_one_cost_matches_hand_arithmetic() {
     assert_eq!(
         monthly,
         [
-            "50.00", "9.00", "1.38", "0.03", "0.03", "0.02", "0.00", "1.00", "19.95"
+            "50.00", "9.00", "1.38", "0.03", "0.03", "0.02", "0.00", "1.00", "19.95", "0.75",
+            "4.00", "0.00"
         ]
     );
-    assert_eq!(text(&plan["total"]), "81.41");
-    // 81.41 / 3000 = 2.713…%
-    assert_eq!(text(&plan["budget"]["share_of_mrr"]), "2.7");
+    assert_eq!(text(&plan["total"]), "86.16");
+    // 86.16 / 3000 = 2.872%
+    assert_eq!(text(&plan["budget"]["share_of_mrr"]), "2.9");
     assert_eq!(plan["budget"]["verdict"], "within_guidance");
 }
 
@@ -99,20 +101,20 @@ fn usage_based_lines_are_marked() {
 
 #[test]
 fn verdicts_follow_the_guidance_and_the_ceiling() {
-    // Stage 2 costs $483.63 at 120 customers: under 10% of $18,000.
+    // Stage 2 costs $488.38 at 120 customers: under 10% of $18,000.
     let within = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "18000"]);
     assert_eq!(within["budget"]["verdict"], "within_guidance");
-    // 483.63 / 3,000 = 16.1%: over the 10% guidance, under the 20% ceiling.
+    // 488.38 / 3,000 = 16.3%: over the 10% guidance, under the 20% ceiling.
     let above = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "3000"]);
     assert_eq!(above["budget"]["verdict"], "above_guidance");
     assert!(above["cheaper_stage"].is_null());
-    // 483.63 / 2,000 = 24.2%: over the ceiling, so the cheaper stage is shown.
+    // 488.38 / 2,000 = 24.4%: over the ceiling, so the cheaper stage is shown.
     let over = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "2000"]);
     assert_eq!(over["budget"]["verdict"], "over_ceiling");
     assert_eq!(over["cheaper_stage"]["number"], 1);
     assert_eq!(over["cheaper_stage"]["customers"], 120);
     // A total equal to a limit breaks it: the roadmap says "under".
-    let at_ceiling = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "2418.15"]);
+    let at_ceiling = plan_json(&["--paas", "heroku", "--customers", "120", "--mrr", "2441.90"]);
     assert_eq!(at_ceiling["budget"]["share_of_mrr"], "20.0");
     assert_eq!(at_ceiling["budget"]["verdict"], "over_ceiling");
 }
@@ -125,8 +127,9 @@ fn zero_mrr_still_prices_every_line() {
     assert_eq!(plan["budget"]["ceiling"]["amount"], "0.00");
     assert_eq!(plan["budget"]["guidance"]["amount"], "200.00");
     assert!(plan["budget"]["share_of_mrr"].is_null());
-    // 2 × $25 + $9 + 20 GB × $0.023 + 0.5 GB × $0.023 + $0.01 + $0.01 + $1 + $19.95.
-    assert_eq!(text(&plan["total"]), "80.44");
+    // 2 × $25 + $9 + 20 GB × $0.023 + 0.5 GB × $0.023 + $0.01 + $0.01 + $1 + $19.95
+    // + $0.75 + 2 × $2.
+    assert_eq!(text(&plan["total"]), "85.19");
     assert!(plan["next_stage"]["mrr"].is_null());
 }
 
@@ -307,7 +310,7 @@ fn the_budget_gate_fails_the_run_with_its_own_exit_code() {
     assert!(!run.stdout.is_empty(), "the plan is still printed");
     assert_eq!(
         run.stderr,
-        "error: --fail-on over-ceiling: the budget gate is broken by the plan (stage 2, 24.2% of MRR, over the ceiling)\n"
+        "error: --fail-on over-ceiling: the budget gate is broken by the plan (stage 2, 24.4% of MRR, over the ceiling)\n"
     );
     let above = [
         "plan",

@@ -246,7 +246,7 @@ fn budget_gates_cover_compare_and_roadmap() {
     assert!(
         compare
             .stderr
-            .contains("\"tight\" (stage 2, 24.2% of MRR, over the ceiling)"),
+            .contains("\"tight\" (stage 2, 24.4% of MRR, over the ceiling)"),
         "{}",
         compare.stderr
     );

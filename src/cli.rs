@@ -23,6 +23,9 @@ pub struct Cli {
     /// Where stage and price data come from.
     #[command(flatten)]
     pub data: DataArgs,
+    /// Print tables at their full width instead of fitting them to the terminal
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -13,13 +13,14 @@ use crate::projection::{Growth, plan_months, project, quarters};
 use crate::report::compare::CompareReport;
 use crate::report::diff::DiffReport;
 use crate::report::roadmap::RoadmapReport;
+use crate::report::table::Fit;
 use crate::report::{self, Format, TabularFormat, chart};
 use crate::{
     Outcome, checked_platform_and_usage, gate_breaches, known_platforms, plan_error, read_input,
 };
 
 /// `infraplan compare`.
-pub fn compare(data: &Data, args: &CompareArgs) -> Result<Outcome, Error> {
+pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Error> {
     let mut specs: Vec<(String, ScenarioSpec)> = Vec::new();
     if let Some(path) = &args.file {
         let file = read_input(path, "SCENARIOS.json")?;
@@ -60,7 +61,7 @@ pub fn compare(data: &Data, args: &CompareArgs) -> Result<Outcome, Error> {
     }
     let report = CompareReport::new(&plans);
     let stdout = match args.format {
-        TabularFormat::Table => report.to_text(),
+        TabularFormat::Table => report.to_text(fit),
         TabularFormat::Markdown => report.to_markdown(),
         TabularFormat::Json => report::json(&report),
         TabularFormat::Csv => report.to_csv(),
@@ -87,7 +88,7 @@ fn scenario_error(source: &str, name: &str, field: &str, message: &str) -> Error
 }
 
 /// `infraplan roadmap`.
-pub fn roadmap(data: &Data, args: &RoadmapArgs) -> Result<Outcome, Error> {
+pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Error> {
     let usage = checked_platform_and_usage(&args.paas, args.usage.as_deref(), data)?;
     let (growth, inputs) = match &args.from_file {
         Some(path) => (
@@ -156,7 +157,7 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs) -> Result<Outcome, Error> {
         })?;
     }
     let stdout = match args.format {
-        TabularFormat::Table => report.to_text(),
+        TabularFormat::Table => report.to_text(fit),
         TabularFormat::Markdown => report.to_markdown(),
         TabularFormat::Json => report::json(&report),
         TabularFormat::Csv => report.to_csv(),
@@ -173,7 +174,7 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs) -> Result<Outcome, Error> {
 }
 
 /// `infraplan diff`.
-pub fn diff_command(data: &Data, args: &DiffArgs) -> Result<Outcome, Error> {
+pub fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Outcome, Error> {
     let platforms = known_platforms(&data.stages);
     let usage = match &args.usage {
         Some(path) => UsageOverrides::load(&read_input(path, "--usage")?, &data.stages)?,
@@ -196,7 +197,7 @@ pub fn diff_command(data: &Data, args: &DiffArgs) -> Result<Outcome, Error> {
     let moved = diff(&from_plan, &to_plan, &data.stages);
     let report = DiffReport::new((&from_name, &from_plan), (&to_name, &to_plan), &moved);
     Ok(Outcome::ok(match args.format {
-        Format::Table => report.to_text(),
+        Format::Table => report.to_text(fit),
         Format::Markdown => report.to_markdown(),
         Format::Json => report::json(&report),
     }))

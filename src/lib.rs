@@ -45,6 +45,7 @@ use crate::render::context::Naming;
 use crate::report::generate::GenerateReport;
 use crate::report::listing;
 use crate::report::plan::PlanReport;
+use crate::report::table::Fit;
 use crate::select::SelectError;
 
 /// What a command produced: text for standard output and error, and the exit code.
@@ -85,6 +86,25 @@ impl Outcome {
     }
 }
 
+/// Columns to fit tables to: the terminal's when standard output is one, else
+/// `$COLUMNS`, else 100.
+fn terminal_width() -> usize {
+    const DEFAULT: usize = 100;
+    let stdout = std::io::stdout();
+    #[cfg(unix)]
+    if std::io::IsTerminal::is_terminal(&stdout)
+        && let Ok(size) = rustix::termios::tcgetwinsize(&stdout)
+        && size.ws_col > 0
+    {
+        return usize::from(size.ws_col);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|columns| (20..=10_000).contains(columns))
+        .unwrap_or(DEFAULT)
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, Error> {
     if let Command::Resolve(args) = &cli.command {
@@ -94,25 +114,34 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         )));
     }
     let data = load_data(&cli.data)?;
+    let fit = if cli.wide {
+        Fit::Wide
+    } else {
+        Fit::Columns(terminal_width())
+    };
     match cli.command {
         Command::Plan(args) => {
             let scenario = scenario_from(&args.scenario, &data)?;
             let plan = plan(&data, &scenario).map_err(plan_error)?;
             let report = PlanReport::new(&plan);
             let stdout = match args.format {
-                report::Format::Table => report.to_text(),
+                report::Format::Table => report.to_text(fit),
                 report::Format::Markdown => report.to_markdown(),
                 report::Format::Json => report::json(&report),
             };
             let broken = gate_breaches(args.fail_on, &[("the plan".to_owned(), &plan)]);
             Ok(Outcome::gated(stdout, args.fail_on, &broken))
         }
-        Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format))),
-        Command::Prices(args) => Ok(Outcome::ok(listing::prices(&data.catalog, args.format))),
-        Command::Generate(args) => generate_command(&data, &cli.data, &args),
-        Command::Compare(args) => commands::compare(&data, &args),
-        Command::Roadmap(args) => commands::roadmap(&data, &args),
-        Command::Diff(args) => commands::diff_command(&data, &args),
+        Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format, fit))),
+        Command::Prices(args) => Ok(Outcome::ok(listing::prices(
+            &data.catalog,
+            args.format,
+            fit,
+        ))),
+        Command::Generate(args) => generate_command(&data, &cli.data, &args, fit),
+        Command::Compare(args) => commands::compare(&data, &args, fit),
+        Command::Roadmap(args) => commands::roadmap(&data, &args, fit),
+        Command::Diff(args) => commands::diff_command(&data, &args, fit),
         Command::Resolve(_) => unreachable!("resolve runs before the data is loaded"),
     }
 }
@@ -121,6 +150,7 @@ fn generate_command(
     data: &Data,
     data_args: &DataArgs,
     args: &GenerateArgs,
+    fit: Fit,
 ) -> Result<Outcome, Error> {
     generate::check_app_name(&args.name)?;
     if let Some(domain) = &args.domain {
@@ -165,8 +195,8 @@ fn generate_command(
     let report = GenerateReport::new(&args.out, mode, &plan, &generated);
     let stdout = match args.format {
         report::Format::Json => report::json(&report),
-        report::Format::Table => report.to_text(false),
-        report::Format::Markdown => report.to_text(true),
+        report::Format::Table => report.to_text(fit),
+        report::Format::Markdown => report.to_markdown(),
     };
     let pending = generated.conflicts().next().is_some();
     let code = if mode == Mode::Check && (generated.differs || pending) {

@@ -113,6 +113,21 @@ pub struct MonthChange {
     pub migration: Vec<String>,
 }
 
+/// A stage change within a quarter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upgrade {
+    /// The month it happens.
+    pub month: u32,
+    /// The stage left.
+    pub from: u32,
+    /// The stage reached.
+    pub to: u32,
+    /// That month's total less the month before's.
+    pub cost_step: Money,
+    /// Components added, removed, replaced or resized ("+ Redis").
+    pub components: Vec<String>,
+}
+
 /// Three months of the roadmap, as in Exercise 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quarter {
@@ -120,8 +135,8 @@ pub struct Quarter {
     pub first: u32,
     /// Last month.
     pub last: u32,
-    /// What is upgraded in it ("month 5: stage 1 → 2").
-    pub upgrades: Vec<String>,
+    /// The stage changes in it.
+    pub upgrades: Vec<Upgrade>,
     /// The months' costs added up.
     pub total: Money,
 }
@@ -217,17 +232,12 @@ pub fn quarters(months: &[Month<'_>]) -> Vec<Quarter> {
             upgrades: chunk
                 .iter()
                 .filter_map(|month| {
-                    month.change.stage_change.map(|(from, to)| {
-                        format!(
-                            "month {}: stage {from} → {to} ({} a month{})",
-                            month.number,
-                            signed(month.change.cost_step),
-                            if month.change.components.is_empty() {
-                                String::new()
-                            } else {
-                                format!("; {}", month.change.components.join(", "))
-                            }
-                        )
+                    month.change.stage_change.map(|(from, to)| Upgrade {
+                        month: month.number,
+                        from,
+                        to,
+                        cost_step: month.change.cost_step,
+                        components: month.change.components.clone(),
                     })
                 })
                 .collect(),

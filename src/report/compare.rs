@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::PlanSummary;
 use super::csv_row;
-use super::table::{Align, Table};
+use super::table::{Align, Fit, Table};
 use crate::compare::differing_lines;
 use crate::cost::Commitment;
 use crate::data::SCHEMA_VERSION;
@@ -127,11 +127,11 @@ impl CompareReport {
     }
 
     /// Aligned text.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(&self, fit: Fit) -> String {
         format!(
             "{}\nLines that differ most:\n{}",
-            self.side_by_side().to_text(),
-            self.differing().to_text()
+            self.side_by_side().to_text(fit),
+            self.differing().to_text(fit)
         )
     }
 

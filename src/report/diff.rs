@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::numbered;
-use super::table::{Align, Table};
+use super::table::{Align, Fit, Table, paragraphs};
 use crate::data::SCHEMA_VERSION;
 use crate::diff::{Change, PlanDiff};
 use crate::money::{Money, format_quantity};
@@ -193,16 +193,16 @@ impl DiffReport {
     }
 
     /// Aligned text.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(&self, fit: Fit) -> String {
         let mut out = format!(
-            "{}\n\n{}\nComponents: {}.\n",
-            self.heading(),
-            self.lines_table().to_text(),
-            self.counts()
+            "{}\n{}\n{}",
+            paragraphs(&self.heading(), fit, 2),
+            self.lines_table().to_text(fit),
+            paragraphs(&format!("Components: {}.", self.counts()), fit, 2)
         );
         if !self.migration.is_empty() {
             out.push_str("\nMigration:\n");
-            out.push_str(&numbered(&self.migration, ""));
+            out.push_str(&paragraphs(&numbered(&self.migration, ""), fit, 3));
         }
         out
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::PlanSummary;
-use super::table::{Align, Table};
+use super::table::{Align, Fit, Table};
 use crate::data::SCHEMA_VERSION;
 use crate::generate::{Generated, Mode, Resolved};
 use crate::plan::Plan;
@@ -72,8 +72,18 @@ impl GenerateReport {
         }
     }
 
-    /// Plain text, or Markdown when `markdown`.
-    pub fn to_text(&self, markdown: bool) -> String {
+    /// Plain text fitted as `fit` says.
+    pub fn to_text(&self, fit: Fit) -> String {
+        self.render(Some(fit))
+    }
+
+    /// Markdown.
+    pub fn to_markdown(&self) -> String {
+        self.render(None)
+    }
+
+    /// Text fitted as `fit` says, or Markdown without it.
+    fn render(&self, fit: Option<Fit>) -> String {
         let mut out = String::new();
         if self.mode == "check" && self.differs {
             out.push_str(&self.diff);
@@ -113,10 +123,9 @@ impl GenerateReport {
                 file.note.clone(),
             ]);
         }
-        out.push_str(&if markdown {
-            table.to_markdown()
-        } else {
-            table.to_text()
+        out.push_str(&match fit {
+            Some(fit) => table.to_text(fit),
+            None => table.to_markdown(),
         });
         out.push('\n');
         let share = self.plan.share_of_mrr.map_or_else(

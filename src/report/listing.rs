@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Format;
 use super::plan::range_text;
-use super::table::{Align, Table};
+use super::table::{Align, Fit, Table, paragraphs};
 use crate::data::SCHEMA_VERSION;
 use crate::data::catalog::{Catalog, Sku};
 use crate::data::stage::{Count, Guidance, Line, Quantity, SkuChoice, Stage, Stages};
@@ -23,7 +23,7 @@ struct PricesJson<'a> {
 }
 
 /// Every stage: range, band, budget, usage defaults and components.
-pub fn stages(stages: &Stages, format: Format) -> String {
+pub fn stages(stages: &Stages, format: Format, fit: Fit) -> String {
     match format {
         Format::Json => super::json(&StagesJson {
             schema_version: SCHEMA_VERSION,
@@ -32,19 +32,20 @@ pub fn stages(stages: &Stages, format: Format) -> String {
         Format::Table => stages
             .all()
             .iter()
-            .map(|stage| stage_text(stage, false))
+            .map(|stage| stage_text(stage, Some(fit)))
             .collect::<Vec<_>>()
             .join("\n"),
         Format::Markdown => stages
             .all()
             .iter()
-            .map(|stage| stage_text(stage, true))
+            .map(|stage| stage_text(stage, None))
             .collect::<Vec<_>>()
             .join("\n"),
     }
 }
 
-fn stage_text(stage: &Stage, markdown: bool) -> String {
+/// A stage as text fitted as `fit` says, or as Markdown without it.
+fn stage_text(stage: &Stage, fit: Option<Fit>) -> String {
     let heading = format!(
         "Stage {}: {} (customers {}, roadmap band {}–{} a month)",
         stage.number,
@@ -66,7 +67,7 @@ fn stage_text(stage: &Stage, markdown: bool) -> String {
         ("Usage metric", Align::Left),
         ("Per customer a month", Align::Right),
         ("Unit", Align::Left),
-        ("Why", Align::Left),
+        ("Why", Align::Below),
     ]);
     for (metric, default) in &stage.usage_per_customer {
         usage.row(vec![
@@ -76,24 +77,23 @@ fn stage_text(stage: &Stage, markdown: bool) -> String {
             default.why.clone(),
         ]);
     }
-    let mut out = if markdown {
-        format!(
+    let mut out = match fit {
+        None => format!(
             "## {heading}\n\n{}\n\n{budget}\n\n{}\n",
             stage.summary,
             usage.to_markdown()
-        )
-    } else {
-        format!(
-            "{heading}\n{}\n{budget}\n\n{}\n",
-            stage.summary,
-            usage.to_text()
-        )
+        ),
+        Some(fit) => format!(
+            "{}\n{}\n",
+            paragraphs(&format!("{heading}\n{}\n{budget}", stage.summary), fit, 2),
+            usage.to_text(fit)
+        ),
     };
     for (name, variant) in &stage.variants {
         let mut components = Table::new(&[
             ("Component", Align::Left),
             ("Sizing", Align::Left),
-            ("Why", Align::Left),
+            ("Why", Align::Below),
         ]);
         for component in &variant.components {
             let sizing: Vec<String> = component.lines.iter().map(describe_line).collect();
@@ -103,18 +103,17 @@ fn stage_text(stage: &Stage, markdown: bool) -> String {
                 component.why.clone(),
             ]);
         }
-        if markdown {
-            out.push_str(&format!(
+        match fit {
+            None => out.push_str(&format!(
                 "### Variant `{name}`: {}\n\n{}\n",
                 variant.title,
                 components.to_markdown()
-            ));
-        } else {
-            out.push_str(&format!(
+            )),
+            Some(fit) => out.push_str(&format!(
                 "Variant {name}: {}\n{}\n",
                 variant.title,
-                components.to_text()
-            ));
+                components.to_text(fit)
+            )),
         }
     }
     out
@@ -173,7 +172,7 @@ fn describe_line(line: &Line) -> String {
 }
 
 /// Every SKU with its price and source.
-pub fn prices(catalog: &Catalog, format: Format) -> String {
+pub fn prices(catalog: &Catalog, format: Format, fit: Fit) -> String {
     if format == Format::Json {
         return super::json(&PricesJson {
             schema_version: SCHEMA_VERSION,
@@ -182,14 +181,14 @@ pub fn prices(catalog: &Catalog, format: Format) -> String {
     }
     let mut table = Table::new(&[
         ("SKU", Align::Left),
-        ("Description", Align::Left),
+        ("Description", Align::Below),
         ("Unit", Align::Left),
         ("Price", Align::Right),
         ("1-year price", Align::Right),
         ("Free a month", Align::Right),
         ("Region", Align::Left),
-        ("As of", Align::Left),
-        ("Source", Align::Left),
+        ("As of", Align::Below),
+        ("Source", Align::Below),
     ]);
     for sku in catalog.skus() {
         table.row(vec![
@@ -210,6 +209,6 @@ pub fn prices(catalog: &Catalog, format: Format) -> String {
     }
     match format {
         Format::Markdown => table.to_markdown(),
-        _ => table.to_text(),
+        _ => table.to_text(fit),
     }
 }

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::table::{Align, Table};
+use super::table::{Align, Fit, Table, paragraphs};
 use crate::cost::Commitment;
 use crate::data::SCHEMA_VERSION;
 use crate::data::stage::{CustomerRange, Guidance, Stage};
@@ -176,15 +176,19 @@ impl PlanReport {
     }
 
     /// Plain text for a terminal.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        out.push_str(&format!("Scenario: {}\n", self.scenario_line()));
-        out.push_str(&format!("{}\n", self.stage_line()));
-        out.push_str(&format!("Why: {}\n\n", self.reason_line()));
-        out.push_str(&self.lines_table().to_text());
+    pub fn to_text(&self, fit: Fit) -> String {
+        let heading = format!(
+            "Scenario: {}\n{}\nWhy: {}",
+            self.scenario_line(),
+            self.stage_line(),
+            self.reason_line()
+        );
+        let mut out = paragraphs(&heading, fit, 2);
+        out.push('\n');
+        out.push_str(&self.lines_table(false).to_text(fit));
         out.push('\n');
         for (label, text) in self.summary() {
-            out.push_str(&format!("{label}: {text}\n"));
+            out.push_str(&paragraphs(&format!("{label}: {text}"), fit, 2));
         }
         out
     }
@@ -197,7 +201,7 @@ impl PlanReport {
             self.scenario_line(),
             self.reason_line()
         ));
-        out.push_str(&self.lines_table().to_markdown());
+        out.push_str(&self.lines_table(true).to_markdown());
         out.push('\n');
         for (label, text) in self.summary() {
             out.push_str(&format!("- **{label}:** {text}\n"));
@@ -239,40 +243,70 @@ impl PlanReport {
         }
     }
 
-    fn lines_table(&self) -> Table {
-        let mut table = Table::new(&[
-            ("Component", Align::Left),
-            ("SKU", Align::Left),
-            ("Quantity", Align::Right),
-            ("Unit", Align::Left),
-            ("Unit price", Align::Right),
-            ("Monthly", Align::Right),
-            ("Usage-based", Align::Left),
-            ("Basis", Align::Left),
-        ]);
+    /// Every line and the total. In Markdown, a column each; as text, the
+    /// quantity carries its unit and the usage-based flag joins the basis,
+    /// printed under its line when fitted.
+    fn lines_table(&self, markdown: bool) -> Table {
+        let columns: &[(&str, Align)] = if markdown {
+            &[
+                ("Component", Align::Left),
+                ("SKU", Align::Left),
+                ("Quantity", Align::Right),
+                ("Unit", Align::Left),
+                ("Unit price", Align::Right),
+                ("Monthly", Align::Right),
+                ("Usage-based", Align::Left),
+                ("Basis", Align::Left),
+            ]
+        } else {
+            &[
+                ("Component", Align::Left),
+                ("SKU", Align::Left),
+                ("Quantity", Align::Right),
+                ("Unit price", Align::Right),
+                ("Monthly", Align::Right),
+                ("Basis", Align::Below),
+            ]
+        };
+        let mut table = Table::new(columns);
         for line in &self.lines {
-            table.row(vec![
-                line.component_name.clone(),
-                line.sku.clone(),
-                format_quantity(line.quantity),
-                line.unit.clone(),
-                format_unit_price(line.unit_price),
-                line.monthly.to_string(),
-                if line.usage_based { "yes" } else { "no" }.to_owned(),
-                line.basis.clone(),
-            ]);
+            let quantity = format_quantity(line.quantity);
+            let monthly = line.monthly.to_string();
+            let cells = if markdown {
+                vec![
+                    line.component_name.clone(),
+                    line.sku.clone(),
+                    quantity,
+                    line.unit.clone(),
+                    format_unit_price(line.unit_price),
+                    monthly,
+                    if line.usage_based { "yes" } else { "no" }.to_owned(),
+                    line.basis.clone(),
+                ]
+            } else {
+                vec![
+                    line.component_name.clone(),
+                    line.sku.clone(),
+                    format!("{quantity} {}", line.unit),
+                    format_unit_price(line.unit_price),
+                    monthly,
+                    if line.usage_based {
+                        format!("usage-based, {}", line.basis)
+                    } else {
+                        line.basis.clone()
+                    },
+                ]
+            };
+            table.row(cells);
         }
-        let blank = String::new;
-        table.row(vec![
-            "Total".to_owned(),
-            blank(),
-            blank(),
-            blank(),
-            blank(),
-            self.total.to_string(),
-            blank(),
-            blank(),
-        ]);
+        let mut total = vec![String::new(); columns.len()];
+        total[0] = "Total".to_owned();
+        let monthly = columns
+            .iter()
+            .position(|(title, _)| *title == "Monthly")
+            .unwrap_or_default();
+        total[monthly] = self.total.to_string();
+        table.row(total);
         table
     }
 

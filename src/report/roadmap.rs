@@ -4,14 +4,14 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::chart::{ChartMonth, ShareLine};
-use super::table::{Align, Table};
+use super::table::{Align, Fit, Table, paragraphs};
 use super::{csv_row, numbered};
 use crate::cost::Commitment;
 use crate::data::SCHEMA_VERSION;
 use crate::data::stage::{Guidance, Stages};
 use crate::money::{Money, Percent};
 use crate::plan::Verdict;
-use crate::projection::{Growth, Month, Quarter, signed};
+use crate::projection::{Growth, Month, Quarter, Upgrade, signed};
 
 /// The roadmap; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +57,9 @@ struct MonthView {
 struct QuarterView {
     months: String,
     upgrades: Vec<String>,
+    /// Each upgrade's headline, then its components, one per line.
+    #[serde(skip)]
+    upgrade_lines: Vec<String>,
     total: Money,
 }
 
@@ -113,7 +116,15 @@ impl RoadmapReport {
                 .iter()
                 .map(|quarter| QuarterView {
                     months: format!("{}-{}", quarter.first, quarter.last),
-                    upgrades: quarter.upgrades.clone(),
+                    upgrades: quarter.upgrades.iter().map(upgrade_text).collect(),
+                    upgrade_lines: quarter
+                        .upgrades
+                        .iter()
+                        .flat_map(|upgrade| {
+                            std::iter::once(upgrade_headline(upgrade))
+                                .chain(upgrade.components.iter().cloned())
+                        })
+                        .collect(),
                     total: quarter.total,
                 })
                 .collect(),
@@ -161,10 +172,10 @@ impl RoadmapReport {
             ("Customers", Align::Right),
             ("MRR", Align::Right),
             ("Stage", Align::Right),
-            ("Monthly cost", Align::Right),
-            ("Share of MRR", Align::Right),
+            ("Cost", Align::Right),
+            ("% of MRR", Align::Right),
             ("Verdict", Align::Left),
-            ("Changes", Align::Left),
+            ("Changes", Align::Below),
         ]);
         for month in &self.months {
             table.row(vec![
@@ -193,7 +204,7 @@ impl RoadmapReport {
             let upgrades = if quarter.upgrades.is_empty() {
                 "none".to_owned()
             } else {
-                quarter.upgrades.join("; ")
+                quarter.upgrade_lines.join("\n")
             };
             table.row(vec![
                 quarter.months.clone(),
@@ -248,16 +259,26 @@ impl RoadmapReport {
     }
 
     /// Aligned text.
-    pub fn to_text(&self) -> String {
-        let mut out = format!("{}\n\n{}\n", self.heading(), self.months_table().to_text());
+    pub fn to_text(&self, fit: Fit) -> String {
+        let mut out = format!(
+            "{}\n{}\n",
+            paragraphs(&self.heading(), fit, 2),
+            self.months_table().to_text(fit)
+        );
         out.push_str(&format!(
             "By quarter (the roadmap's 12-month plan):\n{}\n",
-            self.quarters_table().to_text()
+            self.quarters_table().to_text(fit)
         ));
-        out.push_str(&format!("Budget:\n{}\n", self.budget_lines().join("\n")));
+        out.push_str(&format!(
+            "Budget:\n{}",
+            paragraphs(&self.budget_lines().join("\n"), fit, 2)
+        ));
         let migrations = self.migrations();
         if !migrations.is_empty() {
-            out.push_str(&format!("\nStage changes:\n{}\n", migrations.join("\n")));
+            out.push_str(&format!(
+                "\nStage changes:\n{}",
+                paragraphs(&migrations.join("\n"), fit, 3)
+            ));
         }
         out
     }
@@ -355,6 +376,30 @@ impl RoadmapReport {
         shares.dedup_by(|left, right| left.percent == right.percent);
         (months, shares)
     }
+}
+
+/// "month 6: stage 1 → 2 (+$251.59 a month)".
+fn upgrade_headline(upgrade: &Upgrade) -> String {
+    format!(
+        "month {}: stage {} → {} ({} a month)",
+        upgrade.month,
+        upgrade.from,
+        upgrade.to,
+        signed(upgrade.cost_step)
+    )
+}
+
+/// The headline with its components on one line, for JSON and Markdown.
+fn upgrade_text(upgrade: &Upgrade) -> String {
+    let headline = upgrade_headline(upgrade);
+    if upgrade.components.is_empty() {
+        return headline;
+    }
+    format!(
+        "{}; {})",
+        headline.trim_end_matches(')'),
+        upgrade.components.join(", ")
+    )
 }
 
 fn month_changes(month: &MonthView) -> String {

@@ -15,4 +15,5 @@ mod regenerate;
 mod scenarios;
 mod support;
 mod terraform;
+mod widths;
 mod workflows;

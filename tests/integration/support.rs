@@ -13,13 +13,21 @@ pub(crate) struct Run {
     pub(crate) code: i32,
 }
 
-/// Runs the built binary with `args` from the project folder.
+/// Runs the built binary with `args` from the project folder, its tables
+/// fitted to the default 100 columns whatever the test's own terminal.
 pub(crate) fn infraplan(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_infraplan"))
-        .args(args)
-        .current_dir(project_dir())
-        .output()
-        .expect("the infraplan binary runs");
+    infraplan_at(None, args)
+}
+
+/// Runs the built binary with `$COLUMNS` set to `columns`, or unset.
+pub(crate) fn infraplan_at(columns: Option<usize>, args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_infraplan"));
+    command.args(args).current_dir(project_dir());
+    match columns {
+        Some(columns) => command.env("COLUMNS", columns.to_string()),
+        None => command.env_remove("COLUMNS"),
+    };
+    let output = command.output().expect("the infraplan binary runs");
     Run {
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),

@@ -170,7 +170,7 @@ pub struct GenerateArgs {
     /// AWS region (file storage, and everything in stage 3)
     #[arg(long, value_name = "REGION", default_value = "us-east-1")]
     pub region: String,
-    /// The app's domain, such as app.example.com (else the Terraform asks for it)
+    /// The domain you own, such as example.com: the app is served at app.DOMAIN and email sent from it (else the Terraform asks for it)
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<String>,
     /// Folder of templates; each replaces the built-in template at the same path

@@ -1143,7 +1143,14 @@ resource "aws_s3_bucket_versioning" "uploads" {
 }
 
 resource "aws_nonsense" "this" {}
+
+variable "health_check_path" {}
 "#,
+    )
+    .unwrap();
+    fs::write(
+        dir.join("variables.tf"),
+        "variable \"health_check_path\" {}\n",
     )
     .unwrap();
     let problems = schema_problems(&dir);
@@ -1155,6 +1162,7 @@ resource "aws_nonsense" "this" {}
         "main.tf: resource render_web_service.this.runtime_source.native_runtime: required key \"build_command\" is missing",
         "main.tf: resource aws_s3_bucket_versioning.uploads: required block \"versioning_configuration\" is missing",
         "main.tf: resource aws_nonsense.this: unknown type (not in tests/schemas/aws.json)",
+        "variables.tf: variable health_check_path is also declared in main.tf",
     ];
     for problem in expected {
         assert!(

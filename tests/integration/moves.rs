@@ -343,7 +343,9 @@ fn stage_two_moves_to_stage_three_beside_it() {
         for (key, inner) in &handover {
             assert_eq!(variables.get(key), Some(inner), "{paas}: variable {key}");
         }
-        // What `terraform output -json handover` prints after stage 2's apply.
+        // What `terraform output -json handover` prints after stage 2's apply,
+        // with a DKIM key longer than one TXT string.
+        let dkim = format!("v=DKIM1; k=rsa; p={}", "A".repeat(390));
         let target = format!("acme-saas-s2.{paas}-target.example.net");
         let values: serde_json::Map<String, serde_json::Value> = handover
             .keys()
@@ -360,6 +362,8 @@ fn stage_two_moves_to_stage_three_beside_it() {
                         { "name": "@", "type": "MX", "ttl": 300, "records": ["10 mx1.example.net"] },
                         { "name": "em1234", "type": "CNAME", "ttl": 300, "records": ["u1.wl.sendgrid.net"] },
                         { "name": "s1._domainkey", "type": "CNAME", "ttl": 300, "records": ["s1.domainkey.u1.wl.sendgrid.net"] },
+                        { "name": "google._domainkey", "type": "TXT", "ttl": 300, "records": [dkim] },
+                        { "name": "@", "type": "CAA", "ttl": 300, "records": ["0 issue letsencrypt.org"] },
                     ]),
                     other => panic!("{paas}: no sample value for handover key {other}"),
                 };
@@ -412,6 +416,22 @@ fn stage_two_moves_to_stage_three_beside_it() {
         for key in ["@ MX", "em1234 CNAME", "s1._domainkey CNAME"] {
             change(&format!("aws_route53_record.carried[\"{key}\"]"));
         }
+        // Route 53 strings are 255 characters at most; CAA values are quoted.
+        let records = |key: &str| {
+            change(&format!("aws_route53_record.carried[\"{key}\"]"))["change"]["after"]["records"]
+                .clone()
+        };
+        let (head, tail) = dkim.split_at(255);
+        assert_eq!(
+            records("google._domainkey TXT"),
+            serde_json::json!([format!("{head}\"\"{tail}")]),
+            "{paas}"
+        );
+        assert_eq!(
+            records("@ CAA"),
+            serde_json::json!(["0 issue \"letsencrypt.org\""]),
+            "{paas}"
+        );
     }
 }
 

@@ -97,6 +97,30 @@ const META_BLOCKS: [&str; 4] = ["lifecycle", "provisioner", "connection", "dynam
 pub(crate) fn schema_problems(dir: &Path) -> Vec<String> {
     let schemas = schemas();
     let mut problems = Vec::new();
+    // Terraform refuses a folder that declares a name twice, before any
+    // provider loads: variables, outputs, locals, resources, data sources.
+    let mut declared: BTreeMap<String, String> = BTreeMap::new();
+    for (file, body) in parse_dir(dir) {
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels().iter().map(|label| label.as_str()).collect();
+            let names: Vec<String> = match block.identifier() {
+                "locals" => block
+                    .body()
+                    .attributes()
+                    .map(|attribute| format!("local.{}", attribute.key()))
+                    .collect(),
+                "variable" | "output" | "resource" | "data" | "module" => {
+                    vec![format!("{} {}", block.identifier(), labels.join("."))]
+                }
+                _ => Vec::new(),
+            };
+            for name in names {
+                if let Some(first) = declared.insert(name.clone(), file.clone()) {
+                    problems.push(format!("{file}: {name} is also declared in {first}"));
+                }
+            }
+        }
+    }
     for (file, body) in parse_dir(dir) {
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels().iter().map(|label| label.as_str()).collect();

@@ -1091,7 +1091,8 @@ fn check_aws(name: &str, dir: &Path, priced: &BTreeMap<String, Vec<Value>>, cata
         ("aws_cloudwatch_log_delivery", 1),
         ("aws_ecr_repository", 1),
         ("aws_sqs_queue", 2),
-        ("aws_sns_topic", 1),
+        // Alarms in the stack's region, and the uptime check's in us-east-1.
+        ("aws_sns_topic", 2),
         ("aws_sesv2_email_identity", 1),
         ("aws_lambda_function", 0),
         ("aws_autoscaling_group", 0),

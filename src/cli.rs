@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::TypedValueParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
 use crate::cost::Commitment;
@@ -24,7 +25,7 @@ pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
     /// Print tables at their full width instead of fitting them to the terminal
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Output")]
     pub wide: bool,
     /// What to do.
     #[command(subcommand)]
@@ -90,7 +91,7 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t = TabularFormat::Table)]
     pub format: TabularFormat,
     /// Budget gate for CI: exit 3 when any scenario is above guidance, or over the ceiling
-    #[arg(long, value_name = "LIMIT", value_parser = parse_gate)]
+    #[arg(long, value_name = "LIMIT", value_parser = gate_parser())]
     pub fail_on: Option<Gate>,
 }
 
@@ -125,7 +126,7 @@ pub struct RoadmapArgs {
     #[arg(long, value_name = "FILE")]
     pub usage: Option<PathBuf>,
     /// Price AWS capacity at published 1-year reserved prices (1yr) or on demand (none)
-    #[arg(long, value_name = "TERM", default_value = "none", value_parser = parse_commitment)]
+    #[arg(long, value_name = "TERM", default_value = "none", value_parser = commitment_parser())]
     pub commitment: Commitment,
     /// Also draw monthly cost against shares of MRR into this SVG file
     #[arg(long, value_name = "FILE.svg")]
@@ -134,7 +135,7 @@ pub struct RoadmapArgs {
     #[arg(long, value_enum, default_value_t = TabularFormat::Table)]
     pub format: TabularFormat,
     /// Budget gate for CI: exit 3 when any month is above guidance, or over the ceiling
-    #[arg(long, value_name = "LIMIT", value_parser = parse_gate)]
+    #[arg(long, value_name = "LIMIT", value_parser = gate_parser())]
     pub fail_on: Option<Gate>,
 }
 
@@ -203,7 +204,7 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Budget gate for CI: exit 3 when the plan is above guidance, or over the ceiling
-    #[arg(long, value_name = "LIMIT", value_parser = parse_gate)]
+    #[arg(long, value_name = "LIMIT", value_parser = gate_parser())]
     pub fail_on: Option<Gate>,
 }
 
@@ -226,7 +227,7 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "FILE")]
     pub usage: Option<PathBuf>,
     /// Price AWS capacity at published 1-year reserved prices (1yr) or on demand (none)
-    #[arg(long, value_name = "TERM", default_value = "none", value_parser = parse_commitment)]
+    #[arg(long, value_name = "TERM", default_value = "none", value_parser = commitment_parser())]
     pub commitment: Commitment,
 }
 
@@ -272,12 +273,37 @@ fn parse_churn(text: &str) -> Result<Decimal, String> {
     parse_percent_up_to(text, 100)
 }
 
-fn parse_gate(text: &str) -> Result<Gate, String> {
-    Gate::from_str(text.trim())
+/// `--fail-on`'s values, listed by `--help`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Above the stage's guidance, or over the 20% ceiling
+    AboveGuidance,
+    /// Over the 20% ceiling only
+    OverCeiling,
 }
 
-fn parse_commitment(text: &str) -> Result<Commitment, String> {
-    Commitment::from_str(text.trim())
+fn gate_parser() -> impl clap::builder::TypedValueParser<Value = Gate> {
+    clap::builder::EnumValueParser::<FailOn>::new().map(|value| match value {
+        FailOn::AboveGuidance => Gate::AboveGuidance,
+        FailOn::OverCeiling => Gate::OverCeiling,
+    })
+}
+
+/// `--commitment`'s values, listed by `--help`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Term {
+    /// On-demand prices
+    None,
+    /// Published 1-year reserved prices where there are some
+    #[value(name = "1yr")]
+    OneYear,
+}
+
+fn commitment_parser() -> impl clap::builder::TypedValueParser<Value = Commitment> {
+    clap::builder::EnumValueParser::<Term>::new().map(|value| match value {
+        Term::None => Commitment::None,
+        Term::OneYear => Commitment::OneYear,
+    })
 }
 
 fn parse_stage(text: &str) -> Result<u32, String> {

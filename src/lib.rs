@@ -167,6 +167,7 @@ fn generate_command(
     let plan = plan(data, &scenario).map_err(plan_error)?;
     let templates = render::load_templates(embedded::TEMPLATES, args.templates.as_deref())?;
     let renderer = render::Renderer::new(templates)?;
+    renderer.check_component_names(&data.stages)?;
     let naming = Naming {
         app_name: args.name.clone(),
         region: args.region.clone(),

@@ -144,6 +144,11 @@ struct RoadmapContext {
 }
 
 impl TemplateContext {
+    /// Whether the plan has the component `id`.
+    pub fn has_component(&self, id: &str) -> bool {
+        self.components.contains_key(id)
+    }
+
     /// The context for `plan`, named by `naming`.
     pub fn new(plan: &Plan<'_>, data: &Data, naming: &Naming) -> TemplateContext {
         let roadmap = &data.roadmap;

@@ -10,12 +10,14 @@
 pub mod context;
 pub mod helpers;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
 use handlebars::Handlebars;
 use indexmap::IndexMap;
 
+use crate::data::stage::Stages;
 use crate::error::Error;
 use context::TemplateContext;
 
@@ -104,6 +106,24 @@ fn template_paths(root: &Path, dir: &Path) -> Result<Vec<std::path::PathBuf>, Er
     Ok(paths)
 }
 
+/// Generated files that exist only when the plan has a component: a
+/// variant's file name and the component's id.
+const FILES_FOR_COMPONENTS: &[(&str, &str)] = &[("cdn.tf", "cdn")];
+
+/// The component ids `text` names as `components.ID`.
+fn component_names(text: &str) -> Vec<&str> {
+    text.match_indices("components.")
+        .map(|(start, found)| {
+            let rest = &text[start + found.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
 /// The registry with every template and partial parsed.
 pub struct Renderer {
     registry: Handlebars<'static>,
@@ -139,9 +159,49 @@ impl Renderer {
         })
     }
 
-    /// Renders every template of `variant`'s folder, in name order. A template
-    /// that renders to nothing but whitespace writes no file (a stage-2-only
-    /// file in stage 1).
+    /// Every `components.ID` a template names must be a component of its
+    /// variant in some stage (a partial's, of any variant): a typo would
+    /// otherwise read as a missing component and silently drop Terraform.
+    pub fn check_component_names(&self, stages: &Stages) -> Result<(), Error> {
+        let mut known: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for stage in stages.all() {
+            for (variant, spec) in &stage.variants {
+                let ids = known.entry(variant.as_str()).or_default();
+                ids.extend(
+                    spec.components
+                        .iter()
+                        .map(|component| component.id.as_str()),
+                );
+            }
+        }
+        let everywhere: BTreeSet<&str> = known.values().flatten().copied().collect();
+        for template in &self.templates {
+            let ids = match template.path.split_once('/') {
+                Some((folder, _)) if folder != PARTIALS.trim_end_matches('/') => {
+                    known.get(folder).cloned().unwrap_or_default()
+                }
+                _ => everywhere.clone(),
+            };
+            for name in component_names(&template.text) {
+                if !ids.contains(name) {
+                    return Err(Error::data(
+                        &template.label,
+                        format!("components.{name}"),
+                        format!(
+                            "names no component of this variant in any stage; known: {}",
+                            ids.iter().copied().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Renders the templates of `variant`'s folder, in name order, that the
+    /// plan calls for: every one, except those [`FILES_FOR_COMPONENTS`] ties
+    /// to a component the plan lacks. A template that renders to nothing is
+    /// an error: which files exist is decided here, not by whitespace.
     pub fn render_variant(
         &self,
         variant: &str,
@@ -154,6 +214,16 @@ impl Renderer {
             .iter()
             .filter(|template| template.path.starts_with(&prefix))
         {
+            let name = template.path[prefix.len()..]
+                .trim_end_matches(SUFFIX)
+                .to_owned();
+            let needed = FILES_FOR_COMPONENTS
+                .iter()
+                .filter(|(file, _)| *file == name)
+                .all(|(_, component)| context.has_component(component));
+            if !needed {
+                continue;
+            }
             let text = self
                 .registry
                 .render(&template.path, context)
@@ -162,11 +232,12 @@ impl Renderer {
                 })?;
             let contents = normalize(&text);
             if contents.trim().is_empty() {
-                continue;
+                return Err(Error::data(
+                    &template.label,
+                    "",
+                    "renders to nothing; a file is left out by the plan (FILES_FOR_COMPONENTS), never by a template",
+                ));
             }
-            let name = template.path[prefix.len()..]
-                .trim_end_matches(SUFFIX)
-                .to_owned();
             rendered.push(RenderedFile { name, contents });
         }
         if rendered.is_empty() {
@@ -208,6 +279,14 @@ fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn component_names_are_found_in_expressions() {
+        assert_eq!(
+            component_names("{{#if components.cdn}}x{{components.web.instances}} components."),
+            ["cdn", "web"]
+        );
+    }
 
     #[test]
     fn output_is_normalized() {

@@ -400,3 +400,97 @@ fn the_exit_code_table_is_true() {
         );
     }
 }
+
+/// Every command's `--help` lists the values of every flag that takes one of
+/// a fixed set, with what each means.
+#[test]
+fn help_lists_every_value() {
+    let commands: [(&str, &[&str]); 8] = [
+        ("plan", &["--format", "--fail-on", "--commitment"]),
+        ("generate", &["--format", "--commitment"]),
+        ("compare", &["--format", "--fail-on"]),
+        ("roadmap", &["--format", "--fail-on", "--commitment"]),
+        ("diff", &["--format"]),
+        ("stages", &["--format"]),
+        ("prices", &["--format"]),
+        ("resolve", &[]),
+    ];
+    for (command, flags) in commands {
+        let help = crate::support::infraplan_ok(&[command, "--help"]);
+        for flag in flags {
+            let from = help
+                .find(&format!("      {flag} <"))
+                .unwrap_or_else(|| panic!("{command} --help has no {flag}"));
+            let section = &help[from..];
+            let end = section[1..]
+                .find("\n      --")
+                .map_or(section.len(), |end| end + 1);
+            assert!(
+                section[..end].contains("Possible values:"),
+                "{command} --help does not list {flag}'s values:\n{}",
+                &section[..end]
+            );
+        }
+        crate::support::snapshot_settings()
+            .bind(|| insta::assert_snapshot!(format!("help__{command}"), help));
+    }
+}
+
+/// A template that names a component no stage has (a typo) fails with the
+/// template and the name, and one that renders to nothing fails too: which
+/// files exist is decided by the plan, never by a template's whitespace.
+#[test]
+fn a_template_typo_fails_naming_the_template() {
+    let dir = scratch_dir("template-typo");
+    let templates = dir.join("templates");
+    fs::create_dir_all(templates.join("heroku")).unwrap();
+    let main =
+        fs::read_to_string(crate::support::project_dir().join("templates/heroku/main.tf.hbs"))
+            .unwrap()
+            .replace("{{#if components.cache}}", "{{#if components.chache}}");
+    fs::write(templates.join("heroku/main.tf.hbs"), main).unwrap();
+    let out = dir.join("out");
+    let args = |out: &std::path::Path| {
+        vec![
+            "generate".to_owned(),
+            "--out".to_owned(),
+            out.to_string_lossy().into_owned(),
+            "--customers".to_owned(),
+            "120".to_owned(),
+            "--mrr".to_owned(),
+            "18000".to_owned(),
+            "--paas".to_owned(),
+            "heroku".to_owned(),
+            "--templates".to_owned(),
+            templates.to_string_lossy().into_owned(),
+        ]
+    };
+    let run = |out: &std::path::Path| {
+        let args = args(out);
+        infraplan(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let typo = run(&out);
+    assert_eq!(typo.code, 65, "{}", typo.stderr);
+    assert!(
+        typo.stderr
+            .contains("heroku/main.tf.hbs: components.chache: names no component"),
+        "{}",
+        typo.stderr
+    );
+    assert!(!out.exists(), "nothing written");
+    fs::remove_file(templates.join("heroku/main.tf.hbs")).unwrap();
+    fs::write(
+        templates.join("heroku/cdn.tf.hbs"),
+        "{{#if stage.previous}}{{/if}}\n",
+    )
+    .unwrap();
+    let empty = run(&out);
+    assert_eq!(empty.code, 65, "{}", empty.stderr);
+    assert!(
+        empty
+            .stderr
+            .contains("heroku/cdn.tf.hbs: renders to nothing"),
+        "{}",
+        empty.stderr
+    );
+}

@@ -5,7 +5,10 @@
 //! Built-in templates are embedded ([`crate::data::embedded::TEMPLATES`]);
 //! `--templates DIR` replaces them file by file (`DIR/aws/network.tf.hbs`).
 //! A variant renders every template in the folder named after it
-//! (`templates/heroku/`); `templates/partials/` holds shared pieces.
+//! (`templates/heroku/`) and in the folders it shares with other variants
+//! ([`SHARED_FOLDERS`]: `templates/paas/` for Heroku and Render), its own
+//! file winning over a shared one of the same name; `templates/partials/`
+//! holds pieces any template includes.
 
 pub mod context;
 pub mod helpers;
@@ -106,6 +109,18 @@ fn template_paths(root: &Path, dir: &Path) -> Result<Vec<std::path::PathBuf>, Er
     Ok(paths)
 }
 
+/// Template folders a variant renders besides its own, after it.
+const SHARED_FOLDERS: &[(&str, &[&str])] = &[("heroku", &["paas"]), ("render", &["paas"])];
+
+/// The folders whose templates `variant` renders, its own first.
+fn folders_of(variant: &str) -> Vec<&str> {
+    let shared = SHARED_FOLDERS
+        .iter()
+        .filter(|(name, _)| *name == variant)
+        .flat_map(|(_, folders)| folders.iter().copied());
+    std::iter::once(variant).chain(shared).collect()
+}
+
 /// Generated files that exist only when the plan has a component: a
 /// variant's file name and the component's id.
 const FILES_FOR_COMPONENTS: &[(&str, &str)] = &[("cdn.tf", "cdn")];
@@ -176,10 +191,14 @@ impl Renderer {
         }
         let everywhere: BTreeSet<&str> = known.values().flatten().copied().collect();
         for template in &self.templates {
-            let ids = match template.path.split_once('/') {
-                Some((folder, _)) if folder != PARTIALS.trim_end_matches('/') => {
-                    known.get(folder).cloned().unwrap_or_default()
-                }
+            // A folder's templates may name the components of every variant
+            // that renders it; partials, those of any variant.
+            let ids: BTreeSet<&str> = match template.path.split_once('/') {
+                Some((folder, _)) if folder != PARTIALS.trim_end_matches('/') => known
+                    .iter()
+                    .filter(|(variant, _)| folders_of(variant).contains(&folder))
+                    .flat_map(|(_, ids)| ids.iter().copied())
+                    .collect(),
                 _ => everywhere.clone(),
             };
             for name in component_names(&template.text) {
@@ -207,16 +226,21 @@ impl Renderer {
         variant: &str,
         context: &TemplateContext,
     ) -> Result<Vec<RenderedFile>, Error> {
-        let prefix = format!("{variant}/");
+        // Each file name once: from the variant's own folder if it has it,
+        // else from the first shared folder that does.
+        let mut chosen: BTreeMap<String, &TemplateFile> = BTreeMap::new();
+        for folder in folders_of(variant) {
+            let prefix = format!("{folder}/");
+            for template in &self.templates {
+                if let Some(name) = template.path.strip_prefix(&prefix) {
+                    chosen
+                        .entry(name.trim_end_matches(SUFFIX).to_owned())
+                        .or_insert(template);
+                }
+            }
+        }
         let mut rendered = Vec::new();
-        for template in self
-            .templates
-            .iter()
-            .filter(|template| template.path.starts_with(&prefix))
-        {
-            let name = template.path[prefix.len()..]
-                .trim_end_matches(SUFFIX)
-                .to_owned();
+        for (name, template) in chosen {
             let needed = FILES_FOR_COMPONENTS
                 .iter()
                 .filter(|(file, _)| *file == name)

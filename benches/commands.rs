@@ -3,14 +3,21 @@
 //! - costing: `plan()` over a sweep of scenarios (every stage, both PaaS
 //!   variants), reported as scenarios per second and time per scenario;
 //! - plan: `infraplan plan` run end to end (start-up, parsing and validating
-//!   the embedded data, costing, printing), median and fastest of many runs;
+//!   the embedded data, costing, printing), against `true`, the floor of any
+//!   process;
 //! - generate: `infraplan generate` for stage 3 into a new folder, against
-//!   `cp -r` of the same files (the floor: any tool must at least write them);
-//! - memory: peak resident memory of the benchmark process, from `/proc`.
+//!   copying the same files with an fsync of each (any tool must at least
+//!   write them durably), and a regeneration with nothing to change against
+//!   reading the files;
+//! - memory: infraplan's own peak resident memory, from GNU time.
+//!
+//! Each pair runs interleaved, so both see the same machine: it is shared and
+//! noisy, and the ratios are the figures to compare.
 
 #![allow(missing_docs, clippy::print_stdout)] // a benchmark's job is to print figures
 
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -67,36 +74,9 @@ fn main() {
     );
 
     let binary = env!("CARGO_BIN_EXE_infraplan");
-    let args = ["plan", "--customers", "120", "--mrr", "18000"];
-    let times = time_runs(PROCESS_RUNS, |_| {
+    let run = |args: &[&str]| {
         let output = Command::new(binary)
             .args(args)
-            .output()
-            .expect("infraplan runs");
-        assert!(output.status.success());
-    });
-    println!(
-        "plan: `infraplan {}` over {PROCESS_RUNS} runs: {}",
-        args.join(" "),
-        spread(&times)
-    );
-
-    let scratch = std::env::temp_dir().join(format!("infraplan-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).expect("scratch folder");
-    let generate = |out: &std::path::Path| {
-        let args = [
-            "generate",
-            "--customers",
-            "450",
-            "--mrr",
-            "90000",
-            "--domain",
-            "example.com",
-        ];
-        let output = Command::new(binary)
-            .args(args)
-            .arg("--out")
-            .arg(out)
             .output()
             .expect("infraplan runs");
         assert!(
@@ -105,46 +85,184 @@ fn main() {
             String::from_utf8_lossy(&output.stderr)
         );
     };
+
+    // A whole `plan` process against the floor any process pays: `true`,
+    // interleaved so both see the same machine.
+    let plan_args = ["plan", "--customers", "120", "--mrr", "18000"];
+    let (plans, trues) = interleaved(
+        PROCESS_RUNS,
+        |_| run(&plan_args),
+        |_| {
+            let status = Command::new("true").status().expect("true runs");
+            assert!(status.success());
+        },
+    );
+    println!(
+        "plan: `infraplan {}` over {PROCESS_RUNS} runs: {}",
+        plan_args.join(" "),
+        spread(&plans)
+    );
+    println!(
+        "true: the same number of `true` processes: {}",
+        spread(&trues)
+    );
+    println!("  plan / true (medians): {}", ratio(&plans, &trues));
+
+    // `generate` for stage 3 into a new folder, against copying the same
+    // files with an fsync of each (what writing them durably costs at least).
+    let scratch = std::env::temp_dir().join(format!("infraplan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let generate_args = |out: &Path| -> Vec<String> {
+        [
+            "generate",
+            "--customers",
+            "450",
+            "--mrr",
+            "90000",
+            "--domain",
+            "example.com",
+            "--out",
+        ]
+        .iter()
+        .map(|arg| (*arg).to_owned())
+        .chain([out.to_string_lossy().into_owned()])
+        .collect()
+    };
+    let generate = |out: &Path| {
+        let args = generate_args(out);
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    };
     let source = scratch.join("source");
     generate(&source);
-    let files = std::fs::read_dir(&source).expect("generated").count();
-    let generated = time_runs(GENERATE_RUNS, |run| {
-        generate(&scratch.join(format!("generate-{run}")))
-    });
-    let copied = time_runs(GENERATE_RUNS, |run| {
-        let status = Command::new("cp")
-            .arg("-r")
-            .arg(&source)
-            .arg(scratch.join(format!("copy-{run}")))
-            .status()
-            .expect("cp runs");
-        assert!(status.success());
-    });
+    let files = files_under(&source);
+    let bytes: u64 = files
+        .iter()
+        .map(|file| std::fs::metadata(file).map_or(0, |meta| meta.len()))
+        .sum();
+    let (generated, copied) = interleaved(
+        GENERATE_RUNS,
+        |index| generate(&scratch.join(format!("generate-{index}"))),
+        |index| copy_with_fsync(&source, &scratch.join(format!("copy-{index}"))),
+    );
     println!(
-        "generate: stage 3 ({files} files) over {GENERATE_RUNS} runs: {}",
+        "generate: stage 3 into a new folder ({} files, {bytes} bytes, records included) over {GENERATE_RUNS} runs: {}",
+        files.len(),
         spread(&generated)
     );
     println!(
-        "cp -r: the same {files} files over {GENERATE_RUNS} runs: {}",
+        "copy + fsync: the same files, each fsynced, over {GENERATE_RUNS} runs: {}",
         spread(&copied)
     );
-    let _ = std::fs::remove_dir_all(&scratch);
-    if let Some(peak) = peak_memory_kib() {
-        println!("memory: this benchmark process peaked at {peak} KiB resident (VmHWM)");
+    println!(
+        "  generate / copy (medians): {}",
+        ratio(&generated, &copied)
+    );
+
+    // Regenerating a folder that is already up to date, against a process
+    // that reads every file of it.
+    let (unchanged, read) = interleaved(
+        GENERATE_RUNS,
+        |_| generate(&source),
+        |_| {
+            let output = Command::new("cat").args(&files).output().expect("cat runs");
+            assert!(output.status.success());
+            black_box(output.stdout);
+        },
+    );
+    println!(
+        "regenerate, nothing to change, over {GENERATE_RUNS} runs: {}",
+        spread(&unchanged)
+    );
+    println!(
+        "cat: a process reading the folder's files, over {GENERATE_RUNS} runs: {}",
+        spread(&read)
+    );
+    println!(
+        "  regenerate / read (medians): {}",
+        ratio(&unchanged, &read)
+    );
+
+    // infraplan's own peak memory, as GNU time reports it for one run.
+    for (what, args) in [
+        (
+            "plan",
+            plan_args
+                .iter()
+                .map(|arg| (*arg).to_owned())
+                .collect::<Vec<_>>(),
+        ),
+        ("generate", generate_args(&scratch.join("memory"))),
+    ] {
+        match peak_memory_kib(binary, &args) {
+            Some(kib) => println!("memory: `infraplan {what}` peaked at {kib} KiB resident"),
+            None => println!("memory: /usr/bin/time is missing; peak memory not measured"),
+        }
     }
+    let _ = std::fs::remove_dir_all(&scratch);
 }
 
-/// Times `runs` calls of `work` (given the run number), fastest first.
-fn time_runs(runs: usize, mut work: impl FnMut(usize)) -> Vec<Duration> {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|run| {
-            let started = Instant::now();
-            work(run);
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times
+/// Runs `first` and `second` `runs` times each, alternating, and returns
+/// each one's times, fastest first.
+fn interleaved(
+    runs: usize,
+    mut first: impl FnMut(usize),
+    mut second: impl FnMut(usize),
+) -> (Vec<Duration>, Vec<Duration>) {
+    let mut a = Vec::with_capacity(runs);
+    let mut b = Vec::with_capacity(runs);
+    for index in 0..runs {
+        let started = Instant::now();
+        first(index);
+        a.push(started.elapsed());
+        let started = Instant::now();
+        second(index);
+        b.push(started.elapsed());
+    }
+    a.sort();
+    b.sort();
+    (a, b)
+}
+
+/// `1.74×`: the first median over the second, to two places.
+fn ratio(first: &[Duration], second: &[Duration]) -> String {
+    let top = first[first.len() / 2].as_nanos();
+    let bottom = second[second.len() / 2].as_nanos().max(1);
+    let hundredths = top * 100 / bottom;
+    format!("{}.{:02}×", hundredths / 100, hundredths % 100)
+}
+
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("readable folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Copies `from` to `to`, fsyncing every file and then every folder.
+fn copy_with_fsync(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("creatable");
+    for entry in std::fs::read_dir(from).expect("readable folder") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("named"));
+        if path.is_dir() {
+            copy_with_fsync(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copied");
+            std::fs::File::open(&target)
+                .and_then(|file| file.sync_all())
+                .expect("synced");
+        }
+    }
+    std::fs::File::open(to)
+        .and_then(|folder| folder.sync_all())
+        .expect("folder synced");
 }
 
 /// `median 2.869 ms, fastest 2.587 ms, slowest 4.460 ms` of sorted times.
@@ -163,9 +281,14 @@ fn millis(duration: Duration) -> String {
     format!("{}.{:03}", micros / 1_000, micros % 1_000)
 }
 
-/// Peak resident memory of this process, from Linux's `/proc/self/status`.
-fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+/// Peak resident memory of one `infraplan` run with `args`, in KiB, from
+/// GNU time's `%M`.
+fn peak_memory_kib(binary: &str, args: &[String]) -> Option<u64> {
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "%M", binary])
+        .args(args)
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr.lines().last()?.trim().parse().ok()
 }

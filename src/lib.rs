@@ -165,7 +165,10 @@ fn generate_command(
         recorded.as_deref().unwrap_or(plan::DEFAULT_PLATFORM),
     )?;
     let plan = plan(data, &scenario).map_err(plan_error)?;
-    let templates = render::load_templates(embedded::TEMPLATES, args.templates.as_deref())?;
+    let templates = render::templates_for(
+        render::load_templates(embedded::TEMPLATES, args.templates.as_deref())?,
+        plan.selection.variant_name,
+    );
     let renderer = render::Renderer::new(templates)?;
     renderer.check_component_names(&data.stages)?;
     let naming = Naming {

@@ -139,6 +139,22 @@ fn component_names(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The templates `variant` can render: its folders' and the partials. Only
+/// these are parsed: parsing is most of what generating costs.
+pub fn templates_for(templates: Vec<TemplateFile>, variant: &str) -> Vec<TemplateFile> {
+    let folders = folders_of(variant);
+    templates
+        .into_iter()
+        .filter(|template| {
+            template.path.starts_with(PARTIALS)
+                || template
+                    .path
+                    .split_once('/')
+                    .is_some_and(|(folder, _)| folders.contains(&folder))
+        })
+        .collect()
+}
+
 /// The registry with every template and partial parsed.
 pub struct Renderer {
     registry: Handlebars<'static>,

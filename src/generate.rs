@@ -88,15 +88,22 @@ pub struct Target<'a> {
     pub naming: &'a Naming,
     /// Shell words that reproduce the scenario and names, `--customers` on.
     pub flags: &'a [String],
+    /// What the files are rendered from ([`fingerprint`]); with it, a run
+    /// whose inputs match the folder's records reuses its recorded files
+    /// instead of rendering, and the manifest records it.
+    pub fingerprint: Option<&'a str>,
 }
 
-/// Reconciles `rendered` with what is in `out` and, in [`Mode::Write`],
-/// writes the result all or nothing. Only one run writes a folder at a time;
+/// Renders the plan's files, when a run needs them.
+pub type Render<'a> = &'a dyn Fn() -> Result<Vec<RenderedFile>, Error>;
+
+/// Reconciles what `render` renders with what is in `out` and, in
+/// [`Mode::Write`], writes the result all or nothing. Only one run writes a folder at a time;
 /// another waits up to `wait` for it. A folder of another stage or platform
 /// is refused whatever the mode: it is what runs now.
 pub fn regenerate(
     out: &Path,
-    rendered: &[RenderedFile],
+    render: Render<'_>,
     target: Target<'_>,
     force: bool,
     mode: Mode,
@@ -105,7 +112,7 @@ pub fn regenerate(
     let folder = Folder::resolve(out)?;
     let created = mode == Mode::Write && !folder.exists();
     let lock = lock_for(&folder, mode, wait)?;
-    let result = regenerate_locked(&folder, lock, rendered, target, force, mode);
+    let result = regenerate_locked(&folder, lock, render, target, force, mode);
     if result.is_err() && created {
         // Only an empty folder is removed: this run made it and wrote nothing.
         let _ = std::fs::remove_dir(&folder.path);
@@ -116,7 +123,7 @@ pub fn regenerate(
 fn regenerate_locked(
     folder: &Folder,
     lock: Option<FolderLock>,
-    rendered: &[RenderedFile],
+    render: Render<'_>,
     target: Target<'_>,
     force: bool,
     mode: Mode,
@@ -137,7 +144,15 @@ fn regenerate_locked(
             reason: format!("cannot clear what an interrupted run left: {source}"),
         })?;
     }
-    let prepared = prepare(folder, rendered, target.plan, target.naming, force)?;
+    let rendered = reuse_or_render(folder, target.fingerprint, render)?;
+    let prepared = prepare(
+        folder,
+        &rendered,
+        target.plan,
+        target.naming,
+        force,
+        target.fingerprint,
+    )?;
     let diff = match mode {
         Mode::Check => check_diff(&prepared.existing, &prepared.changes),
         Mode::Write | Mode::DryRun => String::new(),
@@ -192,6 +207,46 @@ fn other_stage(
     }
 }
 
+/// The files rendered from the same inputs last time, when the folder's
+/// records say its inputs were `fingerprint` and hold every file; else a
+/// fresh rendering. Same inputs, same bytes: reusing them skips parsing and
+/// rendering, most of what an unchanged regeneration would cost.
+fn reuse_or_render(
+    folder: &Folder,
+    fingerprint: Option<&str>,
+    render: Render<'_>,
+) -> Result<Vec<RenderedFile>, Error> {
+    let recorded = fingerprint.zip(write::recorded_inputs(&folder.path));
+    if let Some((fingerprint, inputs)) = recorded
+        && inputs.fingerprint == fingerprint
+        && let Some(bases) = write::recorded_bases(&folder.path)
+        && let Some(files) = inputs
+            .files
+            .iter()
+            .map(|name| {
+                bases.get(name).map(|contents| RenderedFile {
+                    name: name.clone(),
+                    contents: contents.clone(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+    {
+        return Ok(files);
+    }
+    render()
+}
+
+/// What a rendering comes from: infraplan's version, the context and every
+/// template's path and text, as a SHA-256.
+pub fn fingerprint(context: &TemplateContext, templates: &[crate::render::TemplateFile]) -> String {
+    let mut text = format!("infraplan {}\n", env!("CARGO_PKG_VERSION"));
+    text.push_str(&serde_json::to_string(context).unwrap_or_default());
+    for template in templates {
+        text.push_str(&format!("\n{}\n{}", template.path, template.text));
+    }
+    sha256(&text)
+}
+
 /// Everything a regeneration will write, decided but not yet written.
 #[derive(Debug, Clone)]
 #[doc(hidden)]
@@ -213,6 +268,7 @@ pub fn prepare(
     plan: &Plan<'_>,
     naming: &Naming,
     force: bool,
+    fingerprint: Option<&str>,
 ) -> Result<Prepared, Error> {
     let names: Vec<&str> = rendered.iter().map(|file| file.name.as_str()).collect();
     let (existing, old_manifest) = write::read_existing(folder, &names, force)?;
@@ -223,7 +279,11 @@ pub fn prepare(
             "is not empty and has no {RECORDS_DIR}/manifest.json, so infraplan did not write it; give an empty folder, or --force to keep its files as yours"
         ),
     })?;
-    let manifest = manifest_for(plan, naming, &changes);
+    let inputs = fingerprint.map(|fingerprint| write::Inputs {
+        fingerprint: fingerprint.to_owned(),
+        files: rendered.iter().map(|file| file.name.clone()).collect(),
+    });
+    let manifest = manifest_for(plan, naming, &changes, inputs);
     let differs = old_manifest.as_ref() != Some(&manifest)
         || changes
             .iter()
@@ -242,7 +302,12 @@ fn sidecar_differs(existing: &Existing, change: &Change) -> bool {
 }
 
 /// The manifest recording `changes`' bases and states, and the scenario.
-fn manifest_for(plan: &Plan<'_>, naming: &Naming, changes: &[Change]) -> Manifest {
+fn manifest_for(
+    plan: &Plan<'_>,
+    naming: &Naming,
+    changes: &[Change],
+    inputs: Option<write::Inputs>,
+) -> Manifest {
     let scenario = &plan.scenario;
     let mut files: Vec<ManifestFile> = changes
         .iter()
@@ -270,6 +335,7 @@ fn manifest_for(plan: &Plan<'_>, naming: &Naming, changes: &[Change]) -> Manifes
             domain: naming.domain.clone(),
         },
         files,
+        inputs,
     }
 }
 

@@ -41,7 +41,7 @@ use crate::data::{SourceFile, embedded, layered_files};
 use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error};
 use crate::generate::Mode;
 use crate::plan::{Data, Gate, PlanError, Scenario, plan};
-use crate::render::context::Naming;
+use crate::render::context::{Naming, TemplateContext};
 use crate::report::generate::GenerateReport;
 use crate::report::listing;
 use crate::report::plan::PlanReport;
@@ -169,14 +169,20 @@ fn generate_command(
         render::load_templates(embedded::TEMPLATES, args.templates.as_deref())?,
         plan.selection.variant_name,
     );
-    let renderer = render::Renderer::new(templates)?;
-    renderer.check_component_names(&data.stages)?;
+    render::check_component_names(&templates, &data.stages)?;
     let naming = Naming {
         app_name: args.name.clone(),
         region: args.region.clone(),
         domain: args.domain.clone(),
     };
-    let files = generate::render_plan(&renderer, &plan, data, &naming)?;
+    let context = TemplateContext::new(&plan, data, &naming);
+    let fingerprint = generate::fingerprint(&context, &templates);
+    // Parsing the templates is most of a run's cost: done only when the
+    // folder's records cannot stand in for a rendering.
+    let render = || {
+        render::Renderer::new(templates.clone())?
+            .render_variant(plan.selection.variant_name, &context)
+    };
     let mode = match (args.check, args.dry_run) {
         (true, _) => Mode::Check,
         (false, true) => Mode::DryRun,
@@ -187,10 +193,11 @@ fn generate_command(
         plan: &plan,
         naming: &naming,
         flags: &flags,
+        fingerprint: Some(&fingerprint),
     };
     let generated = generate::regenerate(
         &args.out,
-        &files,
+        &render,
         target,
         args.force,
         mode,

@@ -34,9 +34,9 @@ const MANIFEST_FILE: &str = "manifest.json";
 const BASE_DIR: &str = "base";
 const BASE_SUFFIX: &str = ".base";
 
-/// The manifest's format version. Version 1 had no file states; it is read
-/// and rewritten as 2.
-pub const MANIFEST_SCHEMA_VERSION: u32 = 2;
+/// The manifest's format version. Version 1 had no file states, version 2
+/// no record of its inputs; both are read and rewritten as 3.
+pub const MANIFEST_SCHEMA_VERSION: u32 = 3;
 
 /// `.infraplan/manifest.json`: what infraplan wrote, and from what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +54,21 @@ pub struct Manifest {
     pub scenario: ManifestScenario,
     /// Every file infraplan tracks, with the SHA-256 of infraplan's version.
     pub files: Vec<ManifestFile>,
+    /// What the files were rendered from, so that a run with the same inputs
+    /// can reuse infraplan's recorded versions instead of rendering again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Inputs>,
+}
+
+/// The inputs of a rendering and the files it wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    /// SHA-256 of infraplan's version, the template context and every
+    /// template's path and text.
+    pub fingerprint: String,
+    /// The files rendered, in order.
+    pub files: Vec<String>,
 }
 
 /// The scenario a folder was generated for.
@@ -384,6 +399,20 @@ struct Records {
 /// reads. Lenient: a broken manifest is reported where the files are read.
 pub fn recorded_stage(folder: &Path) -> Option<(u32, String)> {
     recorded_manifest(folder).map(|manifest| (manifest.stage, manifest.variant))
+}
+
+/// infraplan's recorded versions of a folder's files, by path, if its
+/// records read and match their hashes.
+pub fn recorded_bases(folder: &Path) -> Option<BTreeMap<String, String>> {
+    read_records(folder)
+        .ok()
+        .flatten()
+        .map(|records| records.bases)
+}
+
+/// What a folder's manifest records it was rendered from, if it reads.
+pub fn recorded_inputs(folder: &Path) -> Option<Inputs> {
+    recorded_manifest(folder).and_then(|manifest| manifest.inputs)
 }
 
 /// The platform a folder's manifest records, if it has one that reads.

@@ -139,6 +139,49 @@ fn component_names(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Every `components.ID` a template names must be a component of its
+/// variant in some stage (a partial's, of any variant): a typo would
+/// otherwise read as a missing component and silently drop Terraform.
+pub fn check_component_names(templates: &[TemplateFile], stages: &Stages) -> Result<(), Error> {
+    let mut known: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for stage in stages.all() {
+        for (variant, spec) in &stage.variants {
+            let ids = known.entry(variant.as_str()).or_default();
+            ids.extend(
+                spec.components
+                    .iter()
+                    .map(|component| component.id.as_str()),
+            );
+        }
+    }
+    let everywhere: BTreeSet<&str> = known.values().flatten().copied().collect();
+    for template in templates {
+        // A folder's templates may name the components of every variant
+        // that renders it; partials, those of any variant.
+        let ids: BTreeSet<&str> = match template.path.split_once('/') {
+            Some((folder, _)) if folder != PARTIALS.trim_end_matches('/') => known
+                .iter()
+                .filter(|(variant, _)| folders_of(variant).contains(&folder))
+                .flat_map(|(_, ids)| ids.iter().copied())
+                .collect(),
+            _ => everywhere.clone(),
+        };
+        for name in component_names(&template.text) {
+            if !ids.contains(name) {
+                return Err(Error::data(
+                    &template.label,
+                    format!("components.{name}"),
+                    format!(
+                        "names no component of this variant in any stage; known: {}",
+                        ids.iter().copied().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The templates `variant` can render: its folders' and the partials. Only
 /// these are parsed: parsing is most of what generating costs.
 pub fn templates_for(templates: Vec<TemplateFile>, variant: &str) -> Vec<TemplateFile> {
@@ -188,49 +231,6 @@ impl Renderer {
             registry,
             templates,
         })
-    }
-
-    /// Every `components.ID` a template names must be a component of its
-    /// variant in some stage (a partial's, of any variant): a typo would
-    /// otherwise read as a missing component and silently drop Terraform.
-    pub fn check_component_names(&self, stages: &Stages) -> Result<(), Error> {
-        let mut known: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for stage in stages.all() {
-            for (variant, spec) in &stage.variants {
-                let ids = known.entry(variant.as_str()).or_default();
-                ids.extend(
-                    spec.components
-                        .iter()
-                        .map(|component| component.id.as_str()),
-                );
-            }
-        }
-        let everywhere: BTreeSet<&str> = known.values().flatten().copied().collect();
-        for template in &self.templates {
-            // A folder's templates may name the components of every variant
-            // that renders it; partials, those of any variant.
-            let ids: BTreeSet<&str> = match template.path.split_once('/') {
-                Some((folder, _)) if folder != PARTIALS.trim_end_matches('/') => known
-                    .iter()
-                    .filter(|(variant, _)| folders_of(variant).contains(&folder))
-                    .flat_map(|(_, ids)| ids.iter().copied())
-                    .collect(),
-                _ => everywhere.clone(),
-            };
-            for name in component_names(&template.text) {
-                if !ids.contains(name) {
-                    return Err(Error::data(
-                        &template.label,
-                        format!("components.{name}"),
-                        format!(
-                            "names no component of this variant in any stage; known: {}",
-                            ids.iter().copied().collect::<Vec<_>>().join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Renders the templates of `variant`'s folder, in name order, that the

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use infraplan::cli::{DataArgs, ScenarioArgs};
 use infraplan::data::embedded;
-use infraplan::generate::{Mode, Target, prepare, regenerate, render_plan};
+use infraplan::generate::{Mode, Target, fingerprint, prepare, regenerate, render_plan};
 use infraplan::lock::{Access, FolderLock};
-use infraplan::render::context::Naming;
-use infraplan::render::{Renderer, load_templates};
+use infraplan::render::context::{Naming, TemplateContext};
+use infraplan::render::{Renderer, load_templates, templates_for};
 use infraplan::write::{self, Folder, Step, Stop, apply_with};
 use infraplan::{load_data, scenario_from};
 use rust_decimal::Decimal;
@@ -292,8 +292,14 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
         region: "us-east-1".to_owned(),
         domain: Some("example.com".to_owned()),
     };
-    let renderer = Renderer::new(load_templates(embedded::TEMPLATES, None).unwrap()).unwrap();
+    let templates = templates_for(
+        load_templates(embedded::TEMPLATES, None).unwrap(),
+        plan.selection.variant_name,
+    );
+    let renderer = Renderer::new(templates.clone()).unwrap();
     let rendered = render_plan(&renderer, &plan, &data, &naming).unwrap();
+    // What the CLI records as the folder's inputs.
+    let inputs = fingerprint(&TemplateContext::new(&plan, &data, &naming), &templates);
 
     // Other tests spawn processes: a child between fork and exec briefly
     // shares this process's open files, locks included, so wait a little.
@@ -307,7 +313,7 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
     let counted = root.join("counted");
     copy_tree(&original, &counted);
     let (folder, mut lock) = locked(&counted);
-    let prepared = prepare(&folder, &rendered, &plan, &naming, false).unwrap();
+    let prepared = prepare(&folder, &rendered, &plan, &naming, false, Some(&inputs)).unwrap();
     let plan_of = |prepared: &infraplan::generate::Prepared| {
         (prepared.changes.clone(), prepared.manifest.clone())
     };
@@ -338,7 +344,8 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
             let out = root.join(format!("run-{index}-{stop:?}"));
             copy_tree(&original, &out);
             let (folder, mut lock) = locked(&out);
-            let prepared = prepare(&folder, &rendered, &plan, &naming, false).unwrap();
+            let prepared =
+                prepare(&folder, &rendered, &plan, &naming, false, Some(&inputs)).unwrap();
             let (changes, manifest) = plan_of(&prepared);
             let mut seen = 0;
             let result = apply_with(
@@ -382,8 +389,10 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
                 plan: &plan,
                 naming: &naming,
                 flags: &[],
+                fingerprint: Some(&inputs),
             };
-            regenerate(&out, &rendered, target, false, Mode::Write, patience).unwrap();
+            let render = || Ok(rendered.clone());
+            regenerate(&out, &render, target, false, Mode::Write, patience).unwrap();
             let recovered = tree(&out);
             assert!(
                 recovered == after,
@@ -814,4 +823,61 @@ fn a_locked_folder_names_its_holder() {
     let waited = generate(&out, "180", &["--wait", "30"]);
     assert_eq!(waited.code, 0, "{}", waited.stderr);
     holder.wait().unwrap();
+}
+
+/// A run whose inputs match the folder's records reuses infraplan's recorded
+/// files instead of rendering (it never calls the renderer); other inputs
+/// render.
+#[test]
+fn unchanged_inputs_skip_rendering() {
+    let out = scratch_dir("regenerate-reuse").join("infra");
+    assert_eq!(generate(&out, "120", &[]).code, 0);
+    let data = load_data(&DataArgs {
+        stages: None,
+        prices: None,
+    })
+    .unwrap();
+    let scenario = scenario_from(
+        &ScenarioArgs {
+            customers: 120,
+            mrr: Decimal::from(18_000),
+            paas: Some("heroku".to_owned()),
+            stage: None,
+            usage: None,
+            commitment: infraplan::cost::Commitment::None,
+        },
+        &data,
+    )
+    .unwrap();
+    let plan = infraplan::plan::plan(&data, &scenario).unwrap();
+    let naming = Naming {
+        app_name: "saas-app".to_owned(),
+        region: "us-east-1".to_owned(),
+        domain: Some("example.com".to_owned()),
+    };
+    let templates = templates_for(
+        load_templates(embedded::TEMPLATES, None).unwrap(),
+        plan.selection.variant_name,
+    );
+    let inputs = fingerprint(&TemplateContext::new(&plan, &data, &naming), &templates);
+    let refuse = || -> Result<Vec<infraplan::render::RenderedFile>, infraplan::error::Error> {
+        Err(infraplan::error::Error::Internal {
+            message: "rendered".to_owned(),
+        })
+    };
+    let run = |fingerprint: &str| {
+        let target = Target {
+            plan: &plan,
+            naming: &naming,
+            flags: &[],
+            fingerprint: Some(fingerprint),
+        };
+        regenerate(&out, &refuse, target, false, Mode::Check, Duration::ZERO)
+    };
+    let reused = run(&inputs).expect("the records stand in for a rendering");
+    assert!(!reused.differs);
+    assert!(
+        run("another").is_err(),
+        "other inputs render (and this renderer refuses)"
+    );
 }

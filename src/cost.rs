@@ -89,16 +89,6 @@ pub struct Estimate<'a> {
     pub warnings: Vec<String>,
 }
 
-impl Estimate<'_> {
-    /// Running instances of `component`: the count of its first line sized by count.
-    pub fn instances_of(&self, component: &str) -> Option<u32> {
-        self.lines
-            .iter()
-            .find(|line| line.component.id == component && line.instances.is_some())
-            .and_then(|line| line.instances)
-    }
-}
-
 /// The usage per customer a line sees: the user's override, else the stage default.
 #[derive(Debug, Clone, Copy)]
 pub struct UsageProfile<'a> {

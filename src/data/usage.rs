@@ -70,11 +70,6 @@ impl UsageOverrides {
         self.per_customer.get(metric).copied()
     }
 
-    /// Whether nothing is overridden.
-    pub fn is_empty(&self) -> bool {
-        self.per_customer.is_empty()
-    }
-
     /// The overrides, in file order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Decimal)> {
         self.per_customer

@@ -3,11 +3,11 @@
 use serde::Serialize;
 
 use super::PlanSummary;
+use super::REPORT_SCHEMA_VERSION;
 use super::csv_row;
 use super::table::{Align, Fit, Table};
 use crate::compare::differing_lines;
 use crate::cost::Commitment;
-use crate::data::SCHEMA_VERSION;
 use crate::money::Money;
 use crate::plan::Plan;
 
@@ -49,7 +49,7 @@ impl CompareReport {
     pub fn new(plans: &[(String, Plan<'_>)]) -> CompareReport {
         let refs: Vec<&Plan<'_>> = plans.iter().map(|(_, plan)| plan).collect();
         CompareReport {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             scenarios: plans
                 .iter()
                 .map(|(name, plan)| ScenarioColumn {

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
+use super::REPORT_SCHEMA_VERSION;
 use super::numbered;
 use super::table::{Align, Fit, Table, paragraphs};
-use crate::data::SCHEMA_VERSION;
 use crate::diff::{Change, PlanDiff};
 use crate::money::{Money, format_quantity};
 use crate::plan::Plan;
@@ -84,7 +84,7 @@ impl DiffReport {
             monthly: line.monthly,
         };
         DiffReport {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             from: side(from),
             to: side(to),
             stage_change: moved

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::PlanSummary;
+use super::REPORT_SCHEMA_VERSION;
 use super::table::{Align, Fit, Table};
-use crate::data::SCHEMA_VERSION;
 use crate::generate::{Generated, Mode, Resolved};
 use crate::plan::Plan;
 use crate::printable::escape_controls;
@@ -40,7 +40,7 @@ impl GenerateReport {
     /// The report of `generated` for `plan`.
     pub fn new(out: &std::path::Path, mode: Mode, plan: &Plan<'_>, generated: &Generated) -> Self {
         GenerateReport {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             out: out.display().to_string(),
             mode: match mode {
                 Mode::Write => "write",

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::Format;
+use super::REPORT_SCHEMA_VERSION;
 use super::plan::range_text;
 use super::table::{Align, Fit, Table, paragraphs};
-use crate::data::SCHEMA_VERSION;
 use crate::data::catalog::{Catalog, Sku};
 use crate::data::stage::{Count, Guidance, Line, Quantity, SkuChoice, Stage, Stages};
 use crate::money::{Money, format_quantity, format_unit_price};
@@ -26,7 +26,7 @@ struct PricesJson<'a> {
 pub fn stages(stages: &Stages, format: Format, fit: Fit) -> String {
     match format {
         Format::Json => super::json(&StagesJson {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             stages: stages.all(),
         }),
         Format::Table => stages
@@ -175,7 +175,7 @@ fn describe_line(line: &Line) -> String {
 pub fn prices(catalog: &Catalog, format: Format, fit: Fit) -> String {
     if format == Format::Json {
         return super::json(&PricesJson {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             skus: catalog.skus().collect(),
         });
     }

@@ -12,6 +12,11 @@ pub mod table;
 use clap::ValueEnum;
 use serde::Serialize;
 
+/// The version of every JSON report's shape (docs/json.md), apart from the
+/// versions of the files infraplan reads: a report can change without any
+/// input file changing, and the other way round.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -4,9 +4,9 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::REPORT_SCHEMA_VERSION;
 use super::table::{Align, Fit, Table, paragraphs};
 use crate::cost::Commitment;
-use crate::data::SCHEMA_VERSION;
 use crate::data::stage::{CustomerRange, Guidance, Stage};
 use crate::money::{Money, Percent, format_quantity, format_unit_price};
 use crate::plan::{Alternative, Assessment, Plan, Verdict};
@@ -117,7 +117,7 @@ impl PlanReport {
         let stage = plan.selection.stage;
         let scenario = &plan.scenario;
         PlanReport {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             scenario: ScenarioView {
                 customers: scenario.customers,
                 mrr: Money::round(scenario.mrr),

@@ -3,11 +3,11 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::REPORT_SCHEMA_VERSION;
 use super::chart::{ChartMonth, ShareLine};
 use super::table::{Align, Fit, Table, paragraphs};
 use super::{csv_row, numbered};
 use crate::cost::Commitment;
-use crate::data::SCHEMA_VERSION;
 use crate::data::stage::{Guidance, Stages};
 use crate::money::{Money, Percent};
 use crate::plan::Verdict;
@@ -84,7 +84,7 @@ impl RoadmapReport {
             .collect();
         let first = &months[0].plan.scenario;
         RoadmapReport {
-            schema_version: SCHEMA_VERSION,
+            schema_version: REPORT_SCHEMA_VERSION,
             growth: growth.map(|growth| GrowthView {
                 customers: growth.customers,
                 mrr: Money::round(growth.mrr),

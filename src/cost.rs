@@ -3,8 +3,6 @@
 //! Pure: no I/O. Every quantity is exact; each line's monthly cost is rounded to
 //! the cent once, by [`Money::round`], and the total is the sum of the lines.
 
-use std::fmt::Write as _;
-
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -14,7 +12,7 @@ use crate::data::stage::{
 };
 use crate::data::usage::UsageOverrides;
 use crate::limits;
-use crate::money::{HOURS_PER_MONTH, Money, format_quantity};
+use crate::money::{HOURS_PER_MONTH, Money};
 
 /// How capacity is bought.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -74,8 +72,112 @@ pub struct PricedLine<'a> {
     pub monthly: Money,
     /// Whether the quantity follows from the usage profile.
     pub usage_based: bool,
-    /// How the quantity was worked out, for people.
-    pub basis: String,
+    /// How the quantity was worked out; the report words it.
+    pub basis: Basis<'a>,
+}
+
+/// How a line's quantity was worked out, as the numbers that did it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Basis<'a> {
+    /// The tier a sized SKU was picked from, when the line has tiers.
+    pub tier: Option<TierPick<'a>>,
+    /// How the units were counted.
+    pub sizing: Sizing<'a>,
+    /// The SKU's free monthly allowance taken off, in its own units.
+    pub free: Option<Decimal>,
+    /// The 1-year commitment's terms, when its price applies.
+    pub commitment_terms: Option<&'a str>,
+}
+
+/// The tier picked for a metric's total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierPick<'a> {
+    /// The metric's total for the scenario.
+    pub total: Decimal,
+    /// The metric's unit ("customers", "GB of Postgres data").
+    pub unit: &'a str,
+    /// The picked tier's limit: `None` for the largest, open-ended tier.
+    pub up_to: Option<Decimal>,
+}
+
+/// How a line's units were counted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sizing<'a> {
+    /// Running instances: a fixed count, or one per so many customers.
+    Count {
+        /// The instances counted.
+        instances: u32,
+        /// The scale rule, when the count follows customers.
+        scale: Option<ScaleUsed>,
+        /// Units each instance takes (vCPUs, GB), and the unit's name.
+        each: Option<(Decimal, &'a str)>,
+        /// Whether the SKU bills by the hour, so a month's hours multiply.
+        hourly: bool,
+    },
+    /// Customers × usage per customer.
+    Usage {
+        /// Customers.
+        customers: u64,
+        /// Usage per customer of each summed metric.
+        parts: Vec<Decimal>,
+        /// The first metric's unit.
+        unit: &'a str,
+        /// The rule's multiplier.
+        multiplier: Decimal,
+        /// The minimum, when it applied.
+        minimum: Option<Decimal>,
+        /// The step rounded up to, when the rule rounds.
+        round_up_to: Option<Decimal>,
+    },
+    /// So much per running instance of another component.
+    PerInstance {
+        /// The other component's running instances.
+        counted: u32,
+        /// The other component's id.
+        component: &'a str,
+        /// Units per instance.
+        amount: Decimal,
+    },
+}
+
+/// The scale rule a count followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScaleUsed {
+    /// Customers.
+    pub customers: u64,
+    /// One instance per this many customers.
+    pub per_customers: u64,
+    /// At least.
+    pub min: u32,
+    /// At most.
+    pub max: u32,
+}
+
+/// A size the stage cannot serve.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning<'a> {
+    /// More instances are needed than the stage's scale rule allows.
+    BeyondScale {
+        /// The component's name.
+        component: &'a str,
+        /// The SKU.
+        sku: &'a str,
+        /// The scale rule.
+        scale: ScaleUsed,
+        /// The instances the customers would need.
+        needed: u64,
+    },
+    /// A metric's total is past the largest tier.
+    BeyondTiers {
+        /// The metric's total.
+        total: Decimal,
+        /// Its unit.
+        unit: &'a str,
+        /// The largest tier's SKU.
+        sku: &'a str,
+        /// The largest tier's limit.
+        up_to: Decimal,
+    },
 }
 
 /// Every line of a stage variant, and their total.
@@ -86,19 +188,19 @@ pub struct Estimate<'a> {
     /// The sum of the lines.
     pub total: Money,
     /// Sizes the stage cannot serve (a total beyond its largest tier).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning<'a>>,
 }
 
 /// The usage per customer a line sees: the user's override, else the stage default.
 #[derive(Debug, Clone, Copy)]
-pub struct UsageProfile<'a> {
+pub struct UsageProfile<'a, 'o> {
     stage: &'a Stage,
-    overrides: &'a UsageOverrides,
+    overrides: &'o UsageOverrides,
 }
 
-impl<'a> UsageProfile<'a> {
+impl<'a, 'o> UsageProfile<'a, 'o> {
     /// The profile of `stage` with `overrides` applied.
-    pub fn new(stage: &'a Stage, overrides: &'a UsageOverrides) -> Self {
+    pub fn new(stage: &'a Stage, overrides: &'o UsageOverrides) -> Self {
         UsageProfile { stage, overrides }
     }
 
@@ -125,11 +227,15 @@ impl<'a> UsageProfile<'a> {
         }
     }
 
-    fn unit_of<'s>(&'s self, metric: &'s str) -> &'s str {
+    fn unit_of(&self, metric: &'a str) -> &'a str {
         self.stage
             .usage_per_customer
             .get(metric)
             .map_or(metric, |usage| usage.unit.as_str())
+    }
+
+    fn unit_of_metric(&self, metric: &'a str) -> &'a str {
+        self.unit_of(metric)
     }
 }
 
@@ -157,7 +263,7 @@ pub fn estimate<'a>(
     variant: &'a Variant,
     catalog: &'a Catalog,
     customers: u64,
-    usage: UsageProfile<'_>,
+    usage: UsageProfile<'a, '_>,
     commitment: Commitment,
 ) -> Result<Estimate<'a>, Overflow> {
     let mut lines: Vec<PricedLine<'a>> = Vec::new();
@@ -169,22 +275,28 @@ pub fn estimate<'a>(
                 component: component_index,
                 line: line_index,
             };
-            let (sku, tier_note) = resolve_sku(&line.sku, catalog, customers, usage, &mut warnings);
-            let mut basis = line
-                .label
-                .as_ref()
-                .map_or_else(String::new, |label| format!("{label}: "));
-            basis.push_str(&tier_note);
-            let (instances, provisioned, usage_based) = match &line.quantity {
+            let (sku, tier) = resolve_sku(&line.sku, catalog, customers, usage, &mut warnings);
+            let (instances, provisioned, usage_based, sizing) = match &line.quantity {
                 Quantity::Count(count) => {
                     let instances = instance_count(count, customers);
-                    if let Count::Scale(scale) = count {
+                    let scale = match count {
+                        Count::Fixed(_) => None,
+                        Count::Scale(scale) => Some(ScaleUsed {
+                            customers,
+                            per_customers: scale.per_customers,
+                            min: scale.min,
+                            max: scale.max,
+                        }),
+                    };
+                    if let Some(scale) = scale {
                         let needed = customers.div_ceil(scale.per_customers);
                         if needed > u64::from(scale.max) {
-                            warnings.push(format!(
-                                "{}: {customers} customers would need {needed} of {} at 1 per {} customers, but this stage stops at {}; beyond that the roadmap's stage no longer fits, so plan larger sizes or the next architecture",
-                                component.name, sku.id, scale.per_customers, scale.max
-                            ));
+                            warnings.push(Warning::BeyondScale {
+                                component: &component.name,
+                                sku: &sku.id,
+                                scale,
+                                needed,
+                            });
                         }
                     }
                     let each = line.each.unwrap_or(Decimal::ONE);
@@ -199,35 +311,20 @@ pub fn estimate<'a>(
                             .and_then(|units| units.checked_mul(hours)),
                     )
                     .ok_or(overflow)?;
-                    match count {
-                        Count::Fixed(_) => {
-                            let _ = write!(basis, "fixed {instances}");
-                        }
-                        Count::Scale(scale) => {
-                            let _ = write!(
-                                basis,
-                                "{instances} for {customers} customers (1 per {}, {}–{})",
-                                scale.per_customers, scale.min, scale.max
-                            );
-                        }
-                    }
-                    if let Some(each) = line.each {
-                        let _ = write!(
-                            basis,
-                            " × {} {}",
-                            format_quantity(each),
-                            sku.unit.name().trim_end_matches("-hour")
-                        );
-                    }
-                    if sku.unit.is_hourly() {
-                        let _ = write!(basis, " × {HOURS_PER_MONTH} h");
-                    }
-                    (Some(instances), units, false)
+                    let sizing = Sizing::Count {
+                        instances,
+                        scale,
+                        each: line
+                            .each
+                            .map(|each| (each, sku.unit.name().trim_end_matches("-hour"))),
+                        hourly: sku.unit.is_hourly(),
+                    };
+                    (Some(instances), units, false, sizing)
                 }
                 Quantity::Usage(rule) => {
-                    let units =
-                        usage_units(rule, sku, customers, usage, &mut basis).ok_or(overflow)?;
-                    (None, units, true)
+                    let (units, sizing) =
+                        usage_units(rule, sku, customers, usage).ok_or(overflow)?;
+                    (None, units, true, sizing)
                 }
                 Quantity::PerInstance(per) => {
                     let counted = lines
@@ -235,26 +332,22 @@ pub fn estimate<'a>(
                         .find(|line| line.component.id == per.component && line.instances.is_some())
                         .and_then(|line| line.instances)
                         .unwrap_or(0);
-                    let _ = write!(
-                        basis,
-                        "{counted} {} instances × {}",
-                        per.component,
-                        format_quantity(per.amount)
-                    );
                     let units =
                         bounded(Decimal::from(counted).checked_mul(per.amount)).ok_or(overflow)?;
-                    (None, units, false)
+                    let sizing = Sizing::PerInstance {
+                        counted,
+                        component: &per.component,
+                        amount: per.amount,
+                    };
+                    (None, units, false, sizing)
                 }
             };
-            let quantity = billed(sku, provisioned, &mut basis).ok_or(overflow)?;
+            let (quantity, free) = billed(sku, provisioned).ok_or(overflow)?;
             let committed = match commitment {
                 Commitment::OneYear => sku.commitment_1yr.as_ref(),
                 Commitment::None => None,
             };
             let unit_price = committed.map_or(sku.price, |committed| committed.price);
-            if let Some(committed) = committed {
-                let _ = write!(basis, "; {}", committed.terms);
-            }
             let monthly = Money::round(bounded(quantity.checked_mul(unit_price)).ok_or(overflow)?);
             total = bounded(total.checked_add(monthly.amount())).ok_or(overflow)?;
             lines.push(PricedLine {
@@ -268,7 +361,12 @@ pub fn estimate<'a>(
                 committed: committed.is_some(),
                 monthly,
                 usage_based,
-                basis,
+                basis: Basis {
+                    tier,
+                    sizing,
+                    free,
+                    commitment_terms: committed.map(|committed| committed.terms.as_str()),
+                },
             });
         }
     }
@@ -292,20 +390,23 @@ pub fn instance_count(count: &Count, customers: u64) -> u32 {
 }
 
 fn resolve_sku<'a>(
-    choice: &SkuChoice,
+    choice: &'a SkuChoice,
     catalog: &'a Catalog,
     customers: u64,
-    usage: UsageProfile<'_>,
-    warnings: &mut Vec<String>,
-) -> (&'a Sku, String) {
-    let (id, note) = match choice {
-        SkuChoice::Sku(id) => (id.as_str(), String::new()),
-        SkuChoice::SkuByTier(tiers) => pick_tier(tiers, customers, usage, warnings),
+    usage: UsageProfile<'a, '_>,
+    warnings: &mut Vec<Warning<'a>>,
+) -> (&'a Sku, Option<TierPick<'a>>) {
+    let (id, tier) = match choice {
+        SkuChoice::Sku(id) => (id.as_str(), None),
+        SkuChoice::SkuByTier(tiers) => {
+            let (id, tier) = pick_tier(tiers, customers, usage, warnings);
+            (id, Some(tier))
+        }
     };
     let sku = catalog
         .get(id)
         .unwrap_or_else(|| unreachable!("stage validation checked that SKU {id} exists"));
-    (sku, note)
+    (sku, tier)
 }
 
 /// The first tier whose `up_to` holds the metric's total; past the last
@@ -313,9 +414,9 @@ fn resolve_sku<'a>(
 fn pick_tier<'t>(
     tiers: &'t Tiers,
     customers: u64,
-    usage: UsageProfile<'_>,
-    warnings: &mut Vec<String>,
-) -> (&'t str, String) {
+    usage: UsageProfile<'t, '_>,
+    warnings: &mut Vec<Warning<'t>>,
+) -> (&'t str, TierPick<'t>) {
     let total = usage.total(&tiers.metric, customers);
     let unit = if tiers.metric == CUSTOMERS_METRIC {
         "customers"
@@ -328,32 +429,34 @@ fn pick_tier<'t>(
         .iter()
         .find(|tier| tier.up_to.is_none_or(|up_to| total <= up_to))
         .unwrap_or(last);
-    let limit = match tier.up_to {
-        Some(up_to) if total > up_to => {
-            warnings.push(format!(
-                "{} {unit} is more than {} serves (up to {}); this stage has no larger size, so plan the next stage or a larger plan",
-                format_quantity(total),
-                tier.sku,
-                format_quantity(up_to)
-            ));
-            format!("over the largest size's {}", format_quantity(up_to))
-        }
-        Some(up_to) => format!("up to {}", format_quantity(up_to)),
-        None => "largest size".to_owned(),
-    };
-    let note = format!("size for {} {unit} ({limit}); ", format_quantity(total));
-    (tier.sku.as_str(), note)
+    if let Some(up_to) = tier.up_to
+        && total > up_to
+    {
+        warnings.push(Warning::BeyondTiers {
+            total,
+            unit,
+            sku: &tier.sku,
+            up_to,
+        });
+    }
+    (
+        tier.sku.as_str(),
+        TierPick {
+            total,
+            unit,
+            up_to: tier.up_to,
+        },
+    )
 }
 
 /// Customers × usage × multiplier in SKU units, at least the minimum, rounded
-/// up to the step; `None` past what infraplan computes exactly.
-fn usage_units(
-    rule: &UsageRule,
+/// up to the step, and how; `None` past what infraplan computes exactly.
+fn usage_units<'a>(
+    rule: &'a UsageRule,
     sku: &Sku,
     customers: u64,
-    usage: UsageProfile<'_>,
-    basis: &mut String,
-) -> Option<Decimal> {
+    usage: UsageProfile<'a, '_>,
+) -> Option<(Decimal, Sizing<'a>)> {
     let metrics = std::iter::once(&rule.metric).chain(&rule.also);
     let parts: Vec<Decimal> = metrics.map(|metric| usage.per_customer(metric)).collect();
     let per_customer = parts
@@ -365,48 +468,36 @@ fn usage_units(
             .checked_mul(rule.multiplier)?
             .checked_div(sku.unit.things_per_unit()),
     )?;
-    let amount = if parts.len() == 1 {
-        format_quantity(per_customer)
-    } else {
-        let shown: Vec<String> = parts.iter().map(|part| format_quantity(*part)).collect();
-        format!("({})", shown.join(" + "))
-    };
-    let _ = write!(
-        basis,
-        "{customers} customers × {amount} {}",
-        usage.unit_of(&rule.metric)
-    );
-    if rule.multiplier != Decimal::ONE {
-        let _ = write!(basis, " × {}", format_quantity(rule.multiplier));
-    }
-    if units < rule.minimum {
-        units = rule.minimum;
-        let _ = write!(basis, ", minimum {}", format_quantity(rule.minimum));
+    let minimum = (units < rule.minimum).then_some(rule.minimum);
+    if let Some(minimum) = minimum {
+        units = minimum;
     }
     if let Some(step) = rule.round_up_to {
         units = bounded(units.checked_div(step)?.ceil().checked_mul(step))?;
-        if step == Decimal::ONE {
-            basis.push_str(", rounded up");
-        } else {
-            let _ = write!(
-                basis,
-                ", rounded up to a multiple of {}",
-                format_quantity(step)
-            );
-        }
     }
-    Some(units)
+    let sizing = Sizing::Usage {
+        customers,
+        parts,
+        unit: usage.unit_of_metric(&rule.metric),
+        multiplier: rule.multiplier,
+        minimum,
+        round_up_to: rule.round_up_to,
+    };
+    Some((units, sizing))
 }
 
-/// Takes the SKU's free monthly allowance off what is provisioned.
-fn billed(sku: &Sku, provisioned: Decimal, basis: &mut String) -> Option<Decimal> {
+/// Takes the SKU's free monthly allowance off what is provisioned: what is
+/// billed, and the allowance when there is one.
+fn billed(sku: &Sku, provisioned: Decimal) -> Option<(Decimal, Option<Decimal>)> {
     match &sku.free_per_month {
         Some(free) => {
             let free_units = free.amount.checked_div(sku.unit.things_per_unit())?;
-            let _ = write!(basis, ", first {} free", format_quantity(free.amount));
-            Some(provisioned.checked_sub(free_units)?.max(Decimal::ZERO))
+            Some((
+                provisioned.checked_sub(free_units)?.max(Decimal::ZERO),
+                Some(free.amount),
+            ))
         }
-        None => Some(provisioned),
+        None => Some((provisioned, None)),
     }
 }
 

@@ -48,7 +48,12 @@ impl GenerateReport {
                 Mode::Check => "check",
             },
             plan: PlanSummary::new(plan),
-            warnings: plan.estimate.warnings.clone(),
+            warnings: plan
+                .estimate
+                .warnings
+                .iter()
+                .map(super::wording::warning_text)
+                .collect(),
             differs: generated.differs,
             written: generated.written,
             conflicts: generated

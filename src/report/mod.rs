@@ -8,6 +8,7 @@ pub mod listing;
 pub mod plan;
 pub mod roadmap;
 pub mod table;
+pub mod wording;
 
 use clap::ValueEnum;
 use serde::Serialize;

@@ -163,11 +163,16 @@ impl PlanReport {
                     committed: line.committed,
                     monthly: line.monthly,
                     usage_based: line.usage_based,
-                    basis: line.basis.clone(),
+                    basis: super::wording::basis_text(line.label, &line.basis),
                 })
                 .collect(),
             total: plan.estimate.total,
-            warnings: plan.estimate.warnings.clone(),
+            warnings: plan
+                .estimate
+                .warnings
+                .iter()
+                .map(super::wording::warning_text)
+                .collect(),
             unpriced: plan.selection.variant.unpriced.clone(),
             budget: budget_view(stage, &plan.assessment),
             cheaper_stage: plan.cheaper.as_ref().map(alternative_view),

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::data::catalog::{Catalog, Sku};
+use crate::data::catalog::{Catalog, CommittedPrice, Sku};
 use crate::data::stage::{
     CUSTOMERS_METRIC, Component, Count, Quantity, SkuChoice, Stage, Tiers, UsageRule, Variant,
 };
@@ -377,6 +377,387 @@ pub fn estimate<'a>(
     })
 }
 
+/// A stage variant compiled for one usage profile and commitment: each line's
+/// SKU, unit price, free allowance and usage per customer resolved once, so
+/// pricing a customer count is arithmetic only. Reports ask for
+/// [`CompiledVariant::estimate`] (every line and how it was worked out);
+/// roadmaps, comparisons and simulations ask for [`CompiledVariant::total`],
+/// which allocates nothing.
+#[derive(Debug, Clone)]
+pub struct CompiledVariant<'a> {
+    lines: Vec<CompiledLine<'a>>,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledLine<'a> {
+    /// Where the line is in the stage file, for errors.
+    position: Overflow,
+    component: &'a Component,
+    label: Option<&'a str>,
+    pick: SkuPick<'a>,
+    units: UnitRule<'a>,
+}
+
+/// The SKU a line bills: one, or one per tier of a metric's total.
+#[derive(Debug, Clone)]
+enum SkuPick<'a> {
+    One(PricedSku<'a>),
+    Tiers {
+        /// Usage per customer of the metric; `None` when the metric is the
+        /// customer count itself.
+        per_customer: Option<Decimal>,
+        unit: &'a str,
+        tiers: Vec<(Option<Decimal>, PricedSku<'a>)>,
+    },
+}
+
+/// A SKU with the price the commitment selects and its constants.
+#[derive(Debug, Clone)]
+struct PricedSku<'a> {
+    sku: &'a Sku,
+    unit_price: Decimal,
+    committed: Option<&'a CommittedPrice>,
+    /// The free monthly allowance in SKU units; `None` past what a decimal holds.
+    free_units: Option<Option<Decimal>>,
+}
+
+/// How a line's units follow the customer count.
+#[derive(Debug, Clone)]
+enum UnitRule<'a> {
+    Count {
+        count: &'a Count,
+        each: Option<Decimal>,
+    },
+    Usage {
+        rule: &'a UsageRule,
+        /// Usage per customer of each summed metric.
+        parts: Vec<Decimal>,
+        /// Their sum; `None` past what a decimal holds.
+        per_customer: Option<Decimal>,
+        unit: &'a str,
+    },
+    PerInstance {
+        /// The counted line of the other component, when the variant has one.
+        counted: Option<&'a Count>,
+        component: &'a str,
+        amount: Decimal,
+    },
+}
+
+/// One line evaluated for a customer count: the numbers both the total and
+/// the full estimate are made of.
+struct Evaluated<'c, 'a> {
+    priced: &'c PricedSku<'a>,
+    /// The tier's limit and the metric's total, for tiered lines.
+    tier: Option<(Option<Decimal>, Decimal)>,
+    instances: Option<u32>,
+    provisioned: Decimal,
+    quantity: Decimal,
+    monthly: Money,
+    /// The usage rule's minimum, when it applied.
+    minimum: Option<Decimal>,
+}
+
+impl<'a> CompiledVariant<'a> {
+    /// Compiles `variant` of the stage `usage` belongs to.
+    pub fn compile(
+        variant: &'a Variant,
+        catalog: &'a Catalog,
+        usage: UsageProfile<'a, '_>,
+        commitment: Commitment,
+    ) -> Self {
+        let priced = |id: &str| {
+            let sku = catalog
+                .get(id)
+                .unwrap_or_else(|| unreachable!("stage validation checked that SKU {id} exists"));
+            let committed = match commitment {
+                Commitment::OneYear => sku.commitment_1yr.as_ref(),
+                Commitment::None => None,
+            };
+            PricedSku {
+                sku,
+                unit_price: committed.map_or(sku.price, |committed| committed.price),
+                committed,
+                free_units: match &sku.free_per_month {
+                    Some(free) => free
+                        .amount
+                        .checked_div(sku.unit.things_per_unit())
+                        .map(Some),
+                    None => Some(None),
+                },
+            }
+        };
+        let mut lines: Vec<CompiledLine<'a>> = Vec::new();
+        for (component_index, component) in variant.components.iter().enumerate() {
+            for (line_index, line) in component.lines.iter().enumerate() {
+                let pick = match &line.sku {
+                    SkuChoice::Sku(id) => SkuPick::One(priced(id)),
+                    SkuChoice::SkuByTier(tiers) => SkuPick::Tiers {
+                        per_customer: (tiers.metric != CUSTOMERS_METRIC)
+                            .then(|| usage.per_customer(&tiers.metric)),
+                        unit: if tiers.metric == CUSTOMERS_METRIC {
+                            "customers"
+                        } else {
+                            usage.unit_of(&tiers.metric)
+                        },
+                        tiers: tiers
+                            .tiers
+                            .iter()
+                            .map(|tier| (tier.up_to, priced(&tier.sku)))
+                            .collect(),
+                    },
+                };
+                let units = match &line.quantity {
+                    Quantity::Count(count) => UnitRule::Count {
+                        count,
+                        each: line.each,
+                    },
+                    Quantity::Usage(rule) => {
+                        let metrics = std::iter::once(&rule.metric).chain(&rule.also);
+                        let parts: Vec<Decimal> =
+                            metrics.map(|metric| usage.per_customer(metric)).collect();
+                        let per_customer = parts
+                            .iter()
+                            .try_fold(Decimal::ZERO, |sum, part| sum.checked_add(*part));
+                        UnitRule::Usage {
+                            rule,
+                            parts,
+                            per_customer,
+                            unit: usage.unit_of(&rule.metric),
+                        }
+                    }
+                    Quantity::PerInstance(per) => UnitRule::PerInstance {
+                        counted: lines.iter().find_map(|earlier| match earlier.units {
+                            UnitRule::Count { count, .. }
+                                if earlier.component.id == per.component =>
+                            {
+                                Some(count)
+                            }
+                            _ => None,
+                        }),
+                        component: &per.component,
+                        amount: per.amount,
+                    },
+                };
+                lines.push(CompiledLine {
+                    position: Overflow {
+                        component: component_index,
+                        line: line_index,
+                    },
+                    component,
+                    label: line.label.as_deref(),
+                    pick,
+                    units,
+                });
+            }
+        }
+        CompiledVariant { lines }
+    }
+
+    /// The monthly total for `customers`: the sum of the rounded lines.
+    pub fn total(&self, customers: u64) -> Result<Money, Overflow> {
+        let mut total = Decimal::ZERO;
+        for (index, line) in self.lines.iter().enumerate() {
+            let evaluated = line.evaluate(customers).ok_or_else(|| self.overflow(index))?;
+            total = bounded(total.checked_add(evaluated.monthly.amount()))
+                .ok_or_else(|| self.overflow(index))?;
+        }
+        Ok(Money::round(total))
+    }
+
+    /// Every line for `customers`, how each was worked out, and the sizes
+    /// the stage cannot serve.
+    pub fn estimate(&self, customers: u64) -> Result<Estimate<'a>, Overflow> {
+        let mut lines = Vec::with_capacity(self.lines.len());
+        let mut warnings = Vec::new();
+        let mut total = Decimal::ZERO;
+        for (index, line) in self.lines.iter().enumerate() {
+            let evaluated = line.evaluate(customers).ok_or_else(|| self.overflow(index))?;
+            total = bounded(total.checked_add(evaluated.monthly.amount()))
+                .ok_or_else(|| self.overflow(index))?;
+            let priced = evaluated.priced;
+            let sku = priced.sku;
+            let tier = match &line.pick {
+                SkuPick::Tiers { unit, .. } => evaluated.tier.map(|(up_to, total)| {
+                    if let Some(up_to) = up_to
+                        && total > up_to
+                    {
+                        warnings.push(Warning::BeyondTiers {
+                            total,
+                            unit,
+                            sku: &sku.id,
+                            up_to,
+                        });
+                    }
+                    TierPick { total, unit, up_to }
+                }),
+                SkuPick::One(_) => None,
+            };
+            let sizing = match &line.units {
+                UnitRule::Count { count, each } => {
+                    let scale = match count {
+                        Count::Fixed(_) => None,
+                        Count::Scale(scale) => Some(ScaleUsed {
+                            customers,
+                            per_customers: scale.per_customers,
+                            min: scale.min,
+                            max: scale.max,
+                        }),
+                    };
+                    if let Some(scale) = scale {
+                        let needed = customers.div_ceil(scale.per_customers);
+                        if needed > u64::from(scale.max) {
+                            warnings.push(Warning::BeyondScale {
+                                component: &line.component.name,
+                                sku: &sku.id,
+                                scale,
+                                needed,
+                            });
+                        }
+                    }
+                    Sizing::Count {
+                        instances: evaluated.instances.unwrap_or(0),
+                        scale,
+                        each: each.map(|each| (each, sku.unit.name().trim_end_matches("-hour"))),
+                        hourly: sku.unit.is_hourly(),
+                    }
+                }
+                UnitRule::Usage {
+                    rule, parts, unit, ..
+                } => Sizing::Usage {
+                    customers,
+                    parts: parts.clone(),
+                    unit,
+                    multiplier: rule.multiplier,
+                    minimum: evaluated.minimum,
+                    round_up_to: rule.round_up_to,
+                },
+                UnitRule::PerInstance {
+                    counted,
+                    component,
+                    amount,
+                } => Sizing::PerInstance {
+                    counted: counted.map_or(0, |count| instance_count(count, customers)),
+                    component,
+                    amount: *amount,
+                },
+            };
+            lines.push(PricedLine {
+                component: line.component,
+                sku,
+                label: line.label,
+                instances: evaluated.instances,
+                provisioned: evaluated.provisioned,
+                quantity: evaluated.quantity,
+                unit_price: priced.unit_price,
+                committed: priced.committed.is_some(),
+                monthly: evaluated.monthly,
+                usage_based: matches!(line.units, UnitRule::Usage { .. }),
+                basis: Basis {
+                    tier,
+                    sizing,
+                    free: sku.free_per_month.as_ref().map(|free| free.amount),
+                    commitment_terms: priced.committed.map(|committed| committed.terms.as_str()),
+                },
+            });
+        }
+        Ok(Estimate {
+            lines,
+            total: Money::round(total),
+            warnings,
+        })
+    }
+
+    fn overflow(&self, index: usize) -> Overflow {
+        self.lines[index].position
+    }
+}
+
+impl<'a> CompiledLine<'a> {
+    /// Prices the line for `customers`; `None` past what infraplan computes
+    /// exactly.
+    fn evaluate(&self, customers: u64) -> Option<Evaluated<'_, 'a>> {
+        let (priced, tier) = match &self.pick {
+            SkuPick::One(priced) => (priced, None),
+            SkuPick::Tiers {
+                per_customer,
+                tiers,
+                ..
+            } => {
+                let count = Decimal::from(customers);
+                // Past what a decimal holds, the largest tier is the answer anyway.
+                let total = per_customer.map_or(count, |per_customer| {
+                    count.checked_mul(per_customer).unwrap_or(Decimal::MAX)
+                });
+                let (up_to, priced) = tiers
+                    .iter()
+                    .find(|(up_to, _)| up_to.is_none_or(|up_to| total <= up_to))
+                    .unwrap_or(&tiers[tiers.len() - 1]);
+                (priced, Some((*up_to, total)))
+            }
+        };
+        let sku = priced.sku;
+        let mut minimum = None;
+        let (instances, provisioned) = match &self.units {
+            UnitRule::Count { count, each } => {
+                let instances = instance_count(count, customers);
+                let hours = if sku.unit.is_hourly() {
+                    HOURS_PER_MONTH
+                } else {
+                    Decimal::ONE
+                };
+                let units = bounded(
+                    Decimal::from(instances)
+                        .checked_mul(each.unwrap_or(Decimal::ONE))
+                        .and_then(|units| units.checked_mul(hours)),
+                )?;
+                (Some(instances), units)
+            }
+            UnitRule::Usage {
+                rule, per_customer, ..
+            } => {
+                let mut units = bounded(
+                    Decimal::from(customers)
+                        .checked_mul((*per_customer)?)?
+                        .checked_mul(rule.multiplier)?
+                        .checked_div(sku.unit.things_per_unit()),
+                )?;
+                if units < rule.minimum {
+                    minimum = Some(rule.minimum);
+                    units = rule.minimum;
+                }
+                if let Some(step) = rule.round_up_to {
+                    units = bounded(units.checked_div(step)?.ceil().checked_mul(step))?;
+                }
+                (None, units)
+            }
+            UnitRule::PerInstance {
+                counted, amount, ..
+            } => {
+                let counted = counted.map_or(0, |count| instance_count(count, customers));
+                (
+                    None,
+                    bounded(Decimal::from(counted).checked_mul(*amount))?,
+                )
+            }
+        };
+        let quantity = match priced.free_units? {
+            Some(free) => provisioned.checked_sub(free)?.max(Decimal::ZERO),
+            None => provisioned,
+        };
+        let monthly = Money::round(bounded(quantity.checked_mul(priced.unit_price))?);
+        Some(Evaluated {
+            priced,
+            tier,
+            instances,
+            provisioned,
+            quantity,
+            monthly,
+            minimum,
+        })
+    }
+}
+
 /// One per `per_customers` customers, rounded up, held between min and max.
 pub fn instance_count(count: &Count, customers: u64) -> u32 {
     match count {
@@ -519,5 +900,79 @@ mod tests {
         assert_eq!(instance_count(&count, 199), 4);
         assert_eq!(instance_count(&count, u64::MAX), 4);
         assert_eq!(instance_count(&Count::Fixed(3), 10_000), 3);
+    }
+
+    /// The compiled engine prices every line exactly as the line-by-line
+    /// engine does: 0–3,000 customers, every stage variant, both
+    /// commitments, with default usage and with every metric tripled.
+    #[test]
+    fn compiled_variants_price_exactly_like_the_line_engine() {
+        let data = crate::load_data(&crate::cli::DataArgs {
+            stages: None,
+            prices: None,
+        })
+        .unwrap();
+        let tripled = UsageOverrides::new(
+            data.stages
+                .metrics()
+                .iter()
+                .map(|(metric, usage)| ((*metric).to_owned(), usage.value * Decimal::from(3)))
+                .collect(),
+            &data.stages,
+        )
+        .unwrap();
+        let profiles = [("default", UsageOverrides::default()), ("tripled", tripled)];
+        let mut compared = 0_u32;
+        // Per variant, profile and commitment: the sum of the totals and of
+        // customers × total, pinned so the sweep outlives the engine it
+        // was first checked against.
+        let mut digest = String::from("stage variant usage commitment sum weighted_sum\n");
+        for stage in data.stages.all() {
+            for (variant_name, variant) in &stage.variants {
+                for (profile, overrides) in &profiles {
+                    for commitment in [Commitment::None, Commitment::OneYear] {
+                        let (mut sum, mut weighted) = (Decimal::ZERO, Decimal::ZERO);
+                        let usage = UsageProfile::new(stage, overrides);
+                        let compiled =
+                            CompiledVariant::compile(variant, &data.catalog, usage, commitment);
+                        for customers in 0..=3_000 {
+                            let reference =
+                                estimate(variant, &data.catalog, customers, usage, commitment)
+                                    .unwrap();
+                            let fast = compiled.estimate(customers).unwrap();
+                            assert_eq!(compiled.total(customers), Ok(reference.total));
+                            assert_eq!(fast.total, reference.total);
+                            assert_eq!(fast.warnings, reference.warnings);
+                            assert_eq!(fast.lines.len(), reference.lines.len());
+                            for (fast, reference) in fast.lines.iter().zip(&reference.lines) {
+                                assert_eq!(fast.sku.id, reference.sku.id);
+                                assert_eq!(fast.label, reference.label);
+                                assert_eq!(fast.instances, reference.instances);
+                                assert_eq!(fast.provisioned, reference.provisioned);
+                                assert_eq!(fast.quantity, reference.quantity);
+                                assert_eq!(fast.unit_price, reference.unit_price);
+                                assert_eq!(fast.committed, reference.committed);
+                                assert_eq!(fast.monthly, reference.monthly);
+                                assert_eq!(fast.usage_based, reference.usage_based);
+                                assert_eq!(fast.basis, reference.basis);
+                            }
+                            sum += reference.total.amount();
+                            weighted += reference.total.amount() * Decimal::from(customers);
+                            compared += 1;
+                        }
+                        digest.push_str(&format!(
+                            "{} {variant_name} {profile} {} {sum} {weighted}\n",
+                            stage.number,
+                            commitment.name()
+                        ));
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 5 * 2 * 2 * 3_001);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!("costing_sweep", digest));
     }
 }

@@ -1,7 +1,8 @@
 //! `cargo bench`: how fast infraplan is. Prints figures; asserts nothing.
 //!
 //! - costing: `plan()` over a sweep of scenarios (every stage, both PaaS
-//!   variants), reported as scenarios per second and time per scenario;
+//!   variants), reported as scenarios per second and time per scenario; and
+//!   the compiled engine alone (`Planner::quote`), stage by stage;
 //! - plan: `infraplan plan` run end to end (start-up, parsing and validating
 //!   the embedded data, costing, printing), against `true`, the floor of any
 //!   process;
@@ -25,7 +26,7 @@ use infraplan::cli::DataArgs;
 use infraplan::cost::Commitment;
 use infraplan::data::usage::UsageOverrides;
 use infraplan::load_data;
-use infraplan::plan::{Scenario, plan};
+use infraplan::plan::{Planner, Scenario, plan};
 use rust_decimal::Decimal;
 
 const SWEEP: u64 = 2_000;
@@ -72,6 +73,44 @@ fn main() {
                 .max(1),
         per_scenario.as_micros()
     );
+
+    // The compiled engine alone: one stage's customer range, quoted (stage,
+    // total, verdict) as roadmaps, comparisons and simulations do.
+    for (stage, low, high) in [(1_u32, 0_u64, 49_u64), (2, 50, 199), (3, 200, 3_000)] {
+        let template = Scenario {
+            customers: 0,
+            mrr: Decimal::ZERO,
+            platform: "render".to_owned(),
+            forced_stage: None,
+            usage: UsageOverrides::default(),
+            commitment: Commitment::None,
+        };
+        let planner = Planner::new(&data, &template);
+        let quotes = |customers: u64| {
+            let mrr = Decimal::from(150 * customers + 500);
+            let quote = planner.quote(customers, mrr).expect("quotes");
+            assert_eq!(quote.selection.stage.number, stage);
+            black_box(quote);
+        };
+        (low..=high).for_each(quotes);
+        let started = Instant::now();
+        let mut quoted = 0_u64;
+        while started.elapsed() < Duration::from_secs(1) {
+            for customers in low..=high {
+                quotes(black_box(customers));
+            }
+            quoted += high - low + 1;
+        }
+        let elapsed = started.elapsed();
+        println!(
+            "compiled costing, stage {stage} ({low}–{high} customers): {quoted} quotes in {} ms = {} scenarios/s",
+            millis(elapsed),
+            quoted * 1_000_000
+                / u64::try_from(elapsed.as_micros())
+                    .unwrap_or(u64::MAX)
+                    .max(1)
+        );
+    }
 
     let binary = env!("CARGO_BIN_EXE_infraplan");
     let run = |args: &[&str]| {

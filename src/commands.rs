@@ -5,9 +5,9 @@ use std::fs;
 use crate::cli::{CompareArgs, DiffArgs, RoadmapArgs};
 use crate::data::scenarios::{self, ScenarioSpec};
 use crate::data::usage::UsageOverrides;
-use crate::diff::diff;
+use crate::diff::{Side, diff};
 use crate::error::Error;
-use crate::plan::{Data, Plan, Scenario, plan};
+use crate::plan::{Data, Plan, Quote, Scenario, plan};
 use crate::printable::shown;
 use crate::projection::{Growth, plan_months, project, quarters};
 use crate::report::compare::CompareReport;
@@ -66,9 +66,9 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
         TabularFormat::Json => report::json(&report),
         TabularFormat::Csv => report.to_csv(),
     };
-    let named: Vec<(String, &Plan<'_>)> = plans
+    let named: Vec<(String, Quote<'_>)> = plans
         .iter()
-        .map(|(name, plan)| (format!("\"{}\"", shown(name)), plan))
+        .map(|(name, plan)| (format!("\"{}\"", shown(name)), plan.quote()))
         .collect();
     Ok(Outcome::gated(
         stdout,
@@ -139,6 +139,8 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
     let months = plan_months(data, &template, &inputs).map_err(plan_error)?;
     let report = RoadmapReport::new(
         growth.as_ref(),
+        &args.paas,
+        args.commitment,
         &months,
         &quarters(&months),
         &data.roadmap.cost_levers,
@@ -162,9 +164,9 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
         TabularFormat::Json => report::json(&report),
         TabularFormat::Csv => report.to_csv(),
     };
-    let named: Vec<(String, &Plan<'_>)> = months
+    let named: Vec<(String, Quote<'_>)> = months
         .iter()
-        .map(|month| (format!("month {}", month.number), &month.plan))
+        .map(|month| (format!("month {}", month.number), month.quote))
         .collect();
     Ok(Outcome::gated(
         stdout,
@@ -194,7 +196,7 @@ pub fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Outcome, E
     let (to_name, to) = scenario("--to", &args.to, "to")?;
     let from_plan = plan(data, &from).map_err(plan_error)?;
     let to_plan = plan(data, &to).map_err(plan_error)?;
-    let moved = diff(&from_plan, &to_plan, &data.stages);
+    let moved = diff(Side::of(&from_plan), Side::of(&to_plan), &data.stages);
     let report = DiffReport::new((&from_name, &from_plan), (&to_name, &to_plan), &moved);
     Ok(Outcome::ok(match args.format {
         Format::Table => report.to_text(fit),

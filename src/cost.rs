@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::data::catalog::{Catalog, CommittedPrice, Sku};
 use crate::data::stage::{
-    CUSTOMERS_METRIC, Component, Count, Quantity, SkuChoice, Stage, Tiers, UsageRule, Variant,
+    CUSTOMERS_METRIC, Component, Count, Quantity, SkuChoice, Stage, UsageRule, Variant,
 };
 use crate::data::usage::UsageOverrides;
 use crate::limits;
@@ -214,28 +214,11 @@ impl<'a, 'o> UsageProfile<'a, 'o> {
         })
     }
 
-    /// The metric's total for `customers` (the count itself for `customers`).
-    pub fn total(&self, metric: &str, customers: u64) -> Decimal {
-        let customers = Decimal::from(customers);
-        if metric == CUSTOMERS_METRIC {
-            customers
-        } else {
-            // Past what a decimal holds, the largest tier is the answer anyway.
-            customers
-                .checked_mul(self.per_customer(metric))
-                .unwrap_or(Decimal::MAX)
-        }
-    }
-
     fn unit_of(&self, metric: &'a str) -> &'a str {
         self.stage
             .usage_per_customer
             .get(metric)
             .map_or(metric, |usage| usage.unit.as_str())
-    }
-
-    fn unit_of_metric(&self, metric: &'a str) -> &'a str {
-        self.unit_of(metric)
     }
 }
 
@@ -252,129 +235,6 @@ pub struct Overflow {
 /// `Some(value)` while it is within the monthly cost limit.
 fn bounded(value: Option<Decimal>) -> Option<Decimal> {
     value.filter(|value| value.abs() <= limits::MAX_MONTHLY_COST)
-}
-
-/// Prices `variant` of `stage` for `customers` with the given usage.
-///
-/// The stage data is validated on load (every SKU exists, tiers ascend,
-/// `per_instance` names an earlier counted component), so pricing fails only
-/// when a line's quantity or cost is past what infraplan computes exactly.
-pub fn estimate<'a>(
-    variant: &'a Variant,
-    catalog: &'a Catalog,
-    customers: u64,
-    usage: UsageProfile<'a, '_>,
-    commitment: Commitment,
-) -> Result<Estimate<'a>, Overflow> {
-    let mut lines: Vec<PricedLine<'a>> = Vec::new();
-    let mut warnings = Vec::new();
-    let mut total = Decimal::ZERO;
-    for (component_index, component) in variant.components.iter().enumerate() {
-        for (line_index, line) in component.lines.iter().enumerate() {
-            let overflow = Overflow {
-                component: component_index,
-                line: line_index,
-            };
-            let (sku, tier) = resolve_sku(&line.sku, catalog, customers, usage, &mut warnings);
-            let (instances, provisioned, usage_based, sizing) = match &line.quantity {
-                Quantity::Count(count) => {
-                    let instances = instance_count(count, customers);
-                    let scale = match count {
-                        Count::Fixed(_) => None,
-                        Count::Scale(scale) => Some(ScaleUsed {
-                            customers,
-                            per_customers: scale.per_customers,
-                            min: scale.min,
-                            max: scale.max,
-                        }),
-                    };
-                    if let Some(scale) = scale {
-                        let needed = customers.div_ceil(scale.per_customers);
-                        if needed > u64::from(scale.max) {
-                            warnings.push(Warning::BeyondScale {
-                                component: &component.name,
-                                sku: &sku.id,
-                                scale,
-                                needed,
-                            });
-                        }
-                    }
-                    let each = line.each.unwrap_or(Decimal::ONE);
-                    let hours = if sku.unit.is_hourly() {
-                        HOURS_PER_MONTH
-                    } else {
-                        Decimal::ONE
-                    };
-                    let units = bounded(
-                        Decimal::from(instances)
-                            .checked_mul(each)
-                            .and_then(|units| units.checked_mul(hours)),
-                    )
-                    .ok_or(overflow)?;
-                    let sizing = Sizing::Count {
-                        instances,
-                        scale,
-                        each: line
-                            .each
-                            .map(|each| (each, sku.unit.name().trim_end_matches("-hour"))),
-                        hourly: sku.unit.is_hourly(),
-                    };
-                    (Some(instances), units, false, sizing)
-                }
-                Quantity::Usage(rule) => {
-                    let (units, sizing) =
-                        usage_units(rule, sku, customers, usage).ok_or(overflow)?;
-                    (None, units, true, sizing)
-                }
-                Quantity::PerInstance(per) => {
-                    let counted = lines
-                        .iter()
-                        .find(|line| line.component.id == per.component && line.instances.is_some())
-                        .and_then(|line| line.instances)
-                        .unwrap_or(0);
-                    let units =
-                        bounded(Decimal::from(counted).checked_mul(per.amount)).ok_or(overflow)?;
-                    let sizing = Sizing::PerInstance {
-                        counted,
-                        component: &per.component,
-                        amount: per.amount,
-                    };
-                    (None, units, false, sizing)
-                }
-            };
-            let (quantity, free) = billed(sku, provisioned).ok_or(overflow)?;
-            let committed = match commitment {
-                Commitment::OneYear => sku.commitment_1yr.as_ref(),
-                Commitment::None => None,
-            };
-            let unit_price = committed.map_or(sku.price, |committed| committed.price);
-            let monthly = Money::round(bounded(quantity.checked_mul(unit_price)).ok_or(overflow)?);
-            total = bounded(total.checked_add(monthly.amount())).ok_or(overflow)?;
-            lines.push(PricedLine {
-                component,
-                sku,
-                label: line.label.as_deref(),
-                instances,
-                provisioned,
-                quantity,
-                unit_price,
-                committed: committed.is_some(),
-                monthly,
-                usage_based,
-                basis: Basis {
-                    tier,
-                    sizing,
-                    free,
-                    commitment_terms: committed.map(|committed| committed.terms.as_str()),
-                },
-            });
-        }
-    }
-    Ok(Estimate {
-        lines,
-        total: Money::round(total),
-        warnings,
-    })
 }
 
 /// A stage variant compiled for one usage profile and commitment: each line's
@@ -396,6 +256,8 @@ struct CompiledLine<'a> {
     label: Option<&'a str>,
     pick: SkuPick<'a>,
     units: UnitRule<'a>,
+    /// The monthly cost by instance count, for lines that follow only one.
+    by_instances: Option<InstanceTable<'a>>,
 }
 
 /// The SKU a line bills: one, or one per tier of a metric's total.
@@ -539,7 +401,9 @@ impl<'a> CompiledVariant<'a> {
                         amount: per.amount,
                     },
                 };
+                let by_instances = InstanceTable::of(&units, &pick);
                 lines.push(CompiledLine {
+                    by_instances,
                     position: Overflow {
                         component: component_index,
                         line: line_index,
@@ -558,9 +422,19 @@ impl<'a> CompiledVariant<'a> {
     pub fn total(&self, customers: u64) -> Result<Money, Overflow> {
         let mut total = Decimal::ZERO;
         for (index, line) in self.lines.iter().enumerate() {
-            let evaluated = line.evaluate(customers).ok_or_else(|| self.overflow(index))?;
-            total = bounded(total.checked_add(evaluated.monthly.amount()))
+            let monthly = line
+                .monthly(customers)
                 .ok_or_else(|| self.overflow(index))?;
+            // Each line is within the limit, so a stage's few lines cannot
+            // overflow a decimal: the limit is checked once, at the end.
+            total += monthly.amount();
+        }
+        if bounded(Some(total)).is_none() {
+            // The estimate names the line that took the running total past it.
+            return match self.estimate(customers) {
+                Err(overflow) => Err(overflow),
+                Ok(_) => unreachable!("the estimate adds the same lines"),
+            };
         }
         Ok(Money::round(total))
     }
@@ -572,7 +446,9 @@ impl<'a> CompiledVariant<'a> {
         let mut warnings = Vec::new();
         let mut total = Decimal::ZERO;
         for (index, line) in self.lines.iter().enumerate() {
-            let evaluated = line.evaluate(customers).ok_or_else(|| self.overflow(index))?;
+            let evaluated = line
+                .evaluate(customers)
+                .ok_or_else(|| self.overflow(index))?;
             total = bounded(total.checked_add(evaluated.monthly.amount()))
                 .ok_or_else(|| self.overflow(index))?;
             let priced = evaluated.priced;
@@ -673,7 +549,104 @@ impl<'a> CompiledVariant<'a> {
     }
 }
 
+impl PricedSku<'_> {
+    /// What is billed of `provisioned` once the free allowance is off, and
+    /// its monthly cost; `None` past what infraplan computes exactly.
+    fn bill(&self, provisioned: Decimal) -> Option<(Decimal, Money)> {
+        let quantity = match self.free_units? {
+            Some(free) => provisioned.checked_sub(free)?.max(Decimal::ZERO),
+            None => provisioned,
+        };
+        let monthly = Money::round(bounded(quantity.checked_mul(self.unit_price))?);
+        Some((quantity, monthly))
+    }
+}
+
+/// Instances × units each × hours for an hourly SKU.
+fn count_units(instances: u32, each: Option<Decimal>, sku: &Sku) -> Option<Decimal> {
+    let hours = if sku.unit.is_hourly() {
+        HOURS_PER_MONTH
+    } else {
+        Decimal::ONE
+    };
+    bounded(
+        Decimal::from(instances)
+            .checked_mul(each.unwrap_or(Decimal::ONE))
+            .and_then(|units| units.checked_mul(hours)),
+    )
+}
+
+/// The monthly cost of a line that follows only a count of instances (one
+/// SKU, sized by its own count or per instance of another component), for
+/// every count its rule allows: a total looks it up instead of computing it.
+#[derive(Debug, Clone)]
+struct InstanceTable<'a> {
+    /// The count the line follows; `None` when it counts nothing.
+    count: Option<&'a Count>,
+    /// The fewest instances the rule allows.
+    min: u32,
+    /// The cost at `min`, `min + 1`…; `None` past what infraplan computes exactly.
+    monthly: Vec<Option<Money>>,
+}
+
+/// The widest instance range tabled; wider rules are computed each time.
+const MAX_TABLED_INSTANCES: u32 = 256;
+
+impl<'a> InstanceTable<'a> {
+    /// The table for a line sized by `units` and billed by `pick`, when it
+    /// follows only instances of one SKU and its range is small.
+    fn of(units: &UnitRule<'a>, pick: &SkuPick<'a>) -> Option<Self> {
+        let SkuPick::One(priced) = pick else {
+            return None;
+        };
+        let (count, each, per_instance) = match units {
+            UnitRule::Count { count, each } => (Some(*count), *each, None),
+            UnitRule::PerInstance {
+                counted, amount, ..
+            } => (*counted, None, Some(*amount)),
+            UnitRule::Usage { .. } => return None,
+        };
+        let (min, max) = match count {
+            None => (0, 0),
+            Some(Count::Fixed(instances)) => (*instances, *instances),
+            Some(Count::Scale(scale)) => (scale.min, scale.max),
+        };
+        if max.checked_sub(min)? > MAX_TABLED_INSTANCES {
+            return None;
+        }
+        let units_for = |instances: u32| match per_instance {
+            Some(amount) => bounded(Decimal::from(instances).checked_mul(amount)),
+            None => count_units(instances, each, priced.sku),
+        };
+        let monthly = (min..=max)
+            .map(|instances| Some(priced.bill(units_for(instances)?)?.1))
+            .collect();
+        Some(InstanceTable {
+            count,
+            min,
+            monthly,
+        })
+    }
+
+    /// The line's monthly cost for `customers`.
+    fn monthly(&self, customers: u64) -> Option<Money> {
+        let instances = self
+            .count
+            .map_or(0, |count| instance_count(count, customers));
+        let index = usize::try_from(instances.checked_sub(self.min)?).ok()?;
+        *self.monthly.get(index)?
+    }
+}
+
 impl<'a> CompiledLine<'a> {
+    /// The line's monthly cost for `customers`, from its table when it has one.
+    fn monthly(&self, customers: u64) -> Option<Money> {
+        match &self.by_instances {
+            Some(table) => table.monthly(customers),
+            None => Some(self.evaluate(customers)?.monthly),
+        }
+    }
+
     /// Prices the line for `customers`; `None` past what infraplan computes
     /// exactly.
     fn evaluate(&self, customers: u64) -> Option<Evaluated<'_, 'a>> {
@@ -701,17 +674,7 @@ impl<'a> CompiledLine<'a> {
         let (instances, provisioned) = match &self.units {
             UnitRule::Count { count, each } => {
                 let instances = instance_count(count, customers);
-                let hours = if sku.unit.is_hourly() {
-                    HOURS_PER_MONTH
-                } else {
-                    Decimal::ONE
-                };
-                let units = bounded(
-                    Decimal::from(instances)
-                        .checked_mul(each.unwrap_or(Decimal::ONE))
-                        .and_then(|units| units.checked_mul(hours)),
-                )?;
-                (Some(instances), units)
+                (Some(instances), count_units(instances, *each, sku)?)
             }
             UnitRule::Usage {
                 rule, per_customer, ..
@@ -735,17 +698,10 @@ impl<'a> CompiledLine<'a> {
                 counted, amount, ..
             } => {
                 let counted = counted.map_or(0, |count| instance_count(count, customers));
-                (
-                    None,
-                    bounded(Decimal::from(counted).checked_mul(*amount))?,
-                )
+                (None, bounded(Decimal::from(counted).checked_mul(*amount))?)
             }
         };
-        let quantity = match priced.free_units? {
-            Some(free) => provisioned.checked_sub(free)?.max(Decimal::ZERO),
-            None => provisioned,
-        };
-        let monthly = Money::round(bounded(quantity.checked_mul(priced.unit_price))?);
+        let (quantity, monthly) = priced.bill(provisioned)?;
         Some(Evaluated {
             priced,
             tier,
@@ -770,118 +726,6 @@ pub fn instance_count(count: &Count, customers: u64) -> u32 {
     }
 }
 
-fn resolve_sku<'a>(
-    choice: &'a SkuChoice,
-    catalog: &'a Catalog,
-    customers: u64,
-    usage: UsageProfile<'a, '_>,
-    warnings: &mut Vec<Warning<'a>>,
-) -> (&'a Sku, Option<TierPick<'a>>) {
-    let (id, tier) = match choice {
-        SkuChoice::Sku(id) => (id.as_str(), None),
-        SkuChoice::SkuByTier(tiers) => {
-            let (id, tier) = pick_tier(tiers, customers, usage, warnings);
-            (id, Some(tier))
-        }
-    };
-    let sku = catalog
-        .get(id)
-        .unwrap_or_else(|| unreachable!("stage validation checked that SKU {id} exists"));
-    (sku, tier)
-}
-
-/// The first tier whose `up_to` holds the metric's total; past the last
-/// tier's limit, the last tier and a warning.
-fn pick_tier<'t>(
-    tiers: &'t Tiers,
-    customers: u64,
-    usage: UsageProfile<'t, '_>,
-    warnings: &mut Vec<Warning<'t>>,
-) -> (&'t str, TierPick<'t>) {
-    let total = usage.total(&tiers.metric, customers);
-    let unit = if tiers.metric == CUSTOMERS_METRIC {
-        "customers"
-    } else {
-        usage.unit_of(&tiers.metric)
-    };
-    let last = &tiers.tiers[tiers.tiers.len() - 1];
-    let tier = tiers
-        .tiers
-        .iter()
-        .find(|tier| tier.up_to.is_none_or(|up_to| total <= up_to))
-        .unwrap_or(last);
-    if let Some(up_to) = tier.up_to
-        && total > up_to
-    {
-        warnings.push(Warning::BeyondTiers {
-            total,
-            unit,
-            sku: &tier.sku,
-            up_to,
-        });
-    }
-    (
-        tier.sku.as_str(),
-        TierPick {
-            total,
-            unit,
-            up_to: tier.up_to,
-        },
-    )
-}
-
-/// Customers × usage × multiplier in SKU units, at least the minimum, rounded
-/// up to the step, and how; `None` past what infraplan computes exactly.
-fn usage_units<'a>(
-    rule: &'a UsageRule,
-    sku: &Sku,
-    customers: u64,
-    usage: UsageProfile<'a, '_>,
-) -> Option<(Decimal, Sizing<'a>)> {
-    let metrics = std::iter::once(&rule.metric).chain(&rule.also);
-    let parts: Vec<Decimal> = metrics.map(|metric| usage.per_customer(metric)).collect();
-    let per_customer = parts
-        .iter()
-        .try_fold(Decimal::ZERO, |sum, part| sum.checked_add(*part))?;
-    let mut units = bounded(
-        Decimal::from(customers)
-            .checked_mul(per_customer)?
-            .checked_mul(rule.multiplier)?
-            .checked_div(sku.unit.things_per_unit()),
-    )?;
-    let minimum = (units < rule.minimum).then_some(rule.minimum);
-    if let Some(minimum) = minimum {
-        units = minimum;
-    }
-    if let Some(step) = rule.round_up_to {
-        units = bounded(units.checked_div(step)?.ceil().checked_mul(step))?;
-    }
-    let sizing = Sizing::Usage {
-        customers,
-        parts,
-        unit: usage.unit_of_metric(&rule.metric),
-        multiplier: rule.multiplier,
-        minimum,
-        round_up_to: rule.round_up_to,
-    };
-    Some((units, sizing))
-}
-
-/// Takes the SKU's free monthly allowance off what is provisioned: what is
-/// billed, and the allowance when there is one.
-fn billed(sku: &Sku, provisioned: Decimal) -> Option<(Decimal, Option<Decimal>)> {
-    match &sku.free_per_month {
-        Some(free) => {
-            let free_units = free.amount.checked_div(sku.unit.things_per_unit())?;
-            Some((
-                provisioned.checked_sub(free_units)?.max(Decimal::ZERO),
-                Some(free.amount),
-            ))
-        }
-        None => Some((provisioned, None)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -902,11 +746,12 @@ mod tests {
         assert_eq!(instance_count(&Count::Fixed(3), 10_000), 3);
     }
 
-    /// The compiled engine prices every line exactly as the line-by-line
-    /// engine does: 0–3,000 customers, every stage variant, both
-    /// commitments, with default usage and with every metric tripled.
+    /// 0–3,000 customers, every stage variant, both commitments, with
+    /// default usage and with every metric tripled: the total is the sum of
+    /// the lines, and the totals' digest is the one the line-by-line engine
+    /// this one replaced produced (checked line for line before it went).
     #[test]
-    fn compiled_variants_price_exactly_like_the_line_engine() {
+    fn compiled_variants_price_every_scenario_as_before() {
         let data = crate::load_data(&crate::cli::DataArgs {
             stages: None,
             prices: None,
@@ -936,26 +781,18 @@ mod tests {
                         let compiled =
                             CompiledVariant::compile(variant, &data.catalog, usage, commitment);
                         for customers in 0..=3_000 {
-                            let reference =
-                                estimate(variant, &data.catalog, customers, usage, commitment)
-                                    .unwrap();
-                            let fast = compiled.estimate(customers).unwrap();
-                            assert_eq!(compiled.total(customers), Ok(reference.total));
-                            assert_eq!(fast.total, reference.total);
-                            assert_eq!(fast.warnings, reference.warnings);
-                            assert_eq!(fast.lines.len(), reference.lines.len());
-                            for (fast, reference) in fast.lines.iter().zip(&reference.lines) {
-                                assert_eq!(fast.sku.id, reference.sku.id);
-                                assert_eq!(fast.label, reference.label);
-                                assert_eq!(fast.instances, reference.instances);
-                                assert_eq!(fast.provisioned, reference.provisioned);
-                                assert_eq!(fast.quantity, reference.quantity);
-                                assert_eq!(fast.unit_price, reference.unit_price);
-                                assert_eq!(fast.committed, reference.committed);
-                                assert_eq!(fast.monthly, reference.monthly);
-                                assert_eq!(fast.usage_based, reference.usage_based);
-                                assert_eq!(fast.basis, reference.basis);
-                            }
+                            let estimate = compiled.estimate(customers).unwrap();
+                            let total = compiled.total(customers).unwrap();
+                            assert_eq!(estimate.total, total);
+                            assert_eq!(
+                                estimate
+                                    .lines
+                                    .iter()
+                                    .map(|line| line.monthly)
+                                    .sum::<Money>(),
+                                total
+                            );
+                            let reference = estimate;
                             sum += reference.total.amount();
                             weighted += reference.total.amount() * Decimal::from(customers);
                             compared += 1;

@@ -6,11 +6,11 @@
 
 use serde::Serialize;
 
-use crate::cost::PricedLine;
+use crate::cost::{Estimate, PricedLine};
 use crate::data::stage::Stages;
 use crate::money::Money;
 use crate::plan::Plan;
-use crate::select::variant_for;
+use crate::select::{Selection, variant_for};
 
 /// How a line or component changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,21 +97,50 @@ impl PlanDiff<'_> {
         self.to_total - self.from_total
     }
 
-    /// The components whose infrastructure changes, as "+ Redis", "~ Web app"
-    /// and so on (usage growing is not listed).
-    pub fn summary(&self) -> Vec<String> {
+    /// The components whose infrastructure changes, and how (usage
+    /// growing is not listed).
+    pub fn changed_components(&self) -> impl Iterator<Item = (Change, &str)> {
         self.components
             .iter()
             .filter(|component| !matches!(component.change, Change::Unchanged | Change::Grown))
-            .map(|component| format!("{} {}", component.change.symbol(), component.name))
-            .collect()
+            .map(|component| (component.change, component.name.as_str()))
+    }
+}
+
+/// One side of a move: a stage variant priced for some customers.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    /// The stage and variant.
+    pub selection: Selection<'a>,
+    /// Its priced lines.
+    pub lines: &'a [PricedLine<'a>],
+    /// Their total.
+    pub total: Money,
+    /// The PaaS the scenario names, which the stages crossed run on.
+    pub platform: &'a str,
+}
+
+impl<'a> Side<'a> {
+    /// `selection` priced as `estimate`, for a scenario on `platform`.
+    pub fn new(selection: Selection<'a>, estimate: &'a Estimate<'a>, platform: &'a str) -> Self {
+        Side {
+            selection,
+            lines: &estimate.lines,
+            total: estimate.total,
+            platform,
+        }
+    }
+
+    /// The side a plan stands for.
+    pub fn of(plan: &'a Plan<'a>) -> Self {
+        Side::new(plan.selection, &plan.estimate, &plan.scenario.platform)
     }
 }
 
 /// The move from `from` to `to`.
-pub fn diff<'a>(from: &'a Plan<'a>, to: &'a Plan<'a>, stages: &Stages) -> PlanDiff<'a> {
+pub fn diff<'a>(from: Side<'a>, to: Side<'a>, stages: &Stages) -> PlanDiff<'a> {
     let mut ids: Vec<&str> = Vec::new();
-    for line in to.estimate.lines.iter().chain(&from.estimate.lines) {
+    for line in to.lines.iter().chain(from.lines) {
         if !ids.contains(&line.component.id.as_str()) {
             ids.push(&line.component.id);
         }
@@ -124,16 +153,15 @@ pub fn diff<'a>(from: &'a Plan<'a>, to: &'a Plan<'a>, stages: &Stages) -> PlanDi
     let stage_change = (from_stage != to_stage).then_some((from_stage, to_stage));
     PlanDiff {
         components,
-        from_total: from.estimate.total,
-        to_total: to.estimate.total,
+        from_total: from.total,
+        to_total: to.total,
         stage_change,
         migration: migration_steps(from, to, stages),
     }
 }
 
-fn lines_of<'a>(plan: &'a Plan<'a>, id: &str) -> Vec<&'a PricedLine<'a>> {
-    plan.estimate
-        .lines
+fn lines_of<'a>(side: Side<'a>, id: &str) -> Vec<&'a PricedLine<'a>> {
+    side.lines
         .iter()
         .filter(|line| line.component.id == id)
         .collect()
@@ -255,7 +283,7 @@ fn line_diff<'a>(from: Option<&'a PricedLine<'a>>, to: Option<&'a PricedLine<'a>
 
 /// Each stage crossed going up lists how to move into it from the variant
 /// being left; going down reverses the move.
-fn migration_steps(from: &Plan<'_>, to: &Plan<'_>, stages: &Stages) -> Vec<String> {
+fn migration_steps(from: Side<'_>, to: Side<'_>, stages: &Stages) -> Vec<String> {
     let (low, high) = (from.selection.stage.number, to.selection.stage.number);
     if high < low {
         return vec![format!(
@@ -275,7 +303,7 @@ fn migration_steps(from: &Plan<'_>, to: &Plan<'_>, stages: &Stages) -> Vec<Strin
                     .map(|step| format!("Stage {}→{number}: {step}", number - 1)),
             );
         }
-        if let Ok((variant, _)) = variant_for(stage, &from.scenario.platform) {
+        if let Ok((variant, _)) = variant_for(stage, from.platform) {
             variant.clone_into(&mut leaving);
         }
     }

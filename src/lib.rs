@@ -129,7 +129,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 report::Format::Markdown => report.to_markdown(),
                 report::Format::Json => report::json(&report),
             };
-            let broken = gate_breaches(args.fail_on, &[("the plan".to_owned(), &plan)]);
+            let broken = gate_breaches(args.fail_on, &[("the plan".to_owned(), plan.quote())]);
             Ok(Outcome::gated(stdout, args.fail_on, &broken))
         }
         Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format, fit))),
@@ -258,31 +258,31 @@ fn generate_flags(args: &GenerateArgs, data_args: &DataArgs, scenario: &Scenario
         .collect()
 }
 
-/// What breaks `gate` among named plans: "NAME (stage N, 24.1% of MRR, over the ceiling)".
+/// What breaks `gate` among named quotes: "NAME (stage N, 24.1% of MRR, over the ceiling)".
 pub(crate) fn gate_breaches(
     gate: Option<Gate>,
-    plans: &[(String, &plan::Plan<'_>)],
+    quotes: &[(String, plan::Quote<'_>)],
 ) -> Vec<String> {
     let Some(gate) = gate else {
         return Vec::new();
     };
-    plans
+    quotes
         .iter()
-        .filter(|(_, plan)| gate.is_broken_by(plan.assessment.verdict))
-        .map(|(name, plan)| {
-            let share = plan.assessment.share.map_or_else(
+        .filter(|(_, quote)| gate.is_broken_by(quote.assessment.verdict))
+        .map(|(name, quote)| {
+            let share = quote.assessment.share.map_or_else(
                 || {
                     format!(
                         ", {} against an MRR of $0, where any positive cost breaks a share-of-MRR limit",
-                        plan.estimate.total
+                        quote.total
                     )
                 },
                 |share| format!(", {share} of MRR"),
             );
             format!(
                 "{name} (stage {}{share}, {})",
-                plan.selection.stage.number,
-                plan.assessment.verdict.label()
+                quote.selection.stage.number,
+                quote.assessment.verdict.label()
             )
         })
         .collect()

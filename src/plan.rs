@@ -4,13 +4,15 @@
 //!
 //! Pure: everything is computed from loaded data and a [`Scenario`].
 
+use std::cell::OnceCell;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::cost::{Commitment, Estimate, UsageProfile, estimate};
+use crate::cost::{Commitment, CompiledVariant, Estimate, Overflow, UsageProfile};
 use crate::data::catalog::Catalog;
 use crate::data::roadmap::Roadmap;
-use crate::data::stage::{Guidance, Stage, Stages};
+use crate::data::stage::{Guidance, SkuChoice, Stage, Stages};
 use crate::data::usage::UsageOverrides;
 use crate::money::{Money, Percent};
 use crate::select::{SelectError, Selection, select, variant_for};
@@ -201,6 +203,17 @@ pub struct Plan<'a> {
     pub next: Option<Alternative<'a>>,
 }
 
+impl<'a> Plan<'a> {
+    /// The plan's stage, total and verdict.
+    pub fn quote(&self) -> Quote<'a> {
+        Quote {
+            selection: self.selection,
+            total: self.estimate.total,
+            assessment: self.assessment,
+        }
+    }
+}
+
 /// Why a scenario cannot be planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanError {
@@ -227,100 +240,199 @@ impl From<SelectError> for PlanError {
 
 /// Plans a scenario.
 pub fn plan<'a>(data: &'a Data, scenario: &Scenario) -> Result<Plan<'a>, PlanError> {
-    let selection = select(
-        &data.stages,
-        scenario.customers,
-        &scenario.platform,
-        scenario.forced_stage,
-    )?;
-    let stage = selection.stage;
-    let estimate = price_stage(data, stage, selection.variant_name, scenario)?;
-    let assessment = assess(estimate.total, scenario.mrr, stage);
-    let cheaper = match data.stages.before(stage.number) {
-        Some(below) if assessment.verdict == Verdict::OverCeiling => alternative(
+    Planner::new(data, scenario).plan(scenario.customers, scenario.mrr)
+}
+
+/// A stage, its variant and its total for a customer count, judged against
+/// its budget: what roadmaps, comparisons and simulations need of a month or
+/// a scenario, without the lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Quote<'a> {
+    /// The stage and variant.
+    pub selection: Selection<'a>,
+    /// The monthly total.
+    pub total: Money,
+    /// The total against the budget.
+    pub assessment: Assessment,
+}
+
+/// Every stage compiled once for a scenario's platform, usage and
+/// commitment, so that planning another customer count and MRR is
+/// arithmetic only.
+#[derive(Debug, Clone)]
+pub struct Planner<'a> {
+    data: &'a Data,
+    scenario: Scenario,
+    /// Each stage's variant for the platform and its name, in stage order,
+    /// compiled when first asked for (a plan needs two or three), or why
+    /// the stage has none.
+    compiled: Vec<OnceCell<Result<(&'a str, CompiledVariant<'a>), SelectError>>>,
+}
+
+impl<'a> Planner<'a> {
+    /// Compiles every stage for `scenario` (its customers and MRR are not used).
+    pub fn new(data: &'a Data, scenario: &Scenario) -> Self {
+        Planner {
             data,
-            below,
+            scenario: scenario.clone(),
+            compiled: data.stages.all().iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// The stages planned from.
+    pub fn stages(&self) -> &'a Stages {
+        &self.data.stages
+    }
+
+    /// The scenario at `customers` and `mrr`.
+    pub fn scenario_at(&self, customers: u64, mrr: Decimal) -> Scenario {
+        Scenario {
+            customers,
+            mrr,
+            ..self.scenario.clone()
+        }
+    }
+
+    /// The stage, variant and total for `customers`, judged against `mrr`.
+    pub fn quote(&self, customers: u64, mrr: Decimal) -> Result<Quote<'a>, PlanError> {
+        let selection = self.select(customers)?;
+        let total = self.total(selection.stage, customers)?;
+        Ok(Quote {
+            selection,
+            total,
+            assessment: assess(total, mrr, selection.stage),
+        })
+    }
+
+    /// Every line for `customers`, judged against `mrr`, with the cheaper
+    /// stage when the ceiling is broken and the next stage.
+    pub fn plan(&self, customers: u64, mrr: Decimal) -> Result<Plan<'a>, PlanError> {
+        let scenario = self.scenario_at(customers, mrr);
+        let selection = self.select(customers)?;
+        let stage = selection.stage;
+        let estimate = self.estimate(stage, customers)?;
+        let assessment = assess(estimate.total, mrr, stage);
+        let cheaper = match self.data.stages.before(stage.number) {
+            Some(below) if assessment.verdict == Verdict::OverCeiling => {
+                self.alternative(below, customers, Some(mrr))?
+            }
+            _ => None,
+        };
+        let next = match self.data.stages.after(stage.number) {
+            Some(above) => {
+                let at = above.customers.min.max(customers);
+                self.alternative(above, at, mrr_at(&scenario, at))?
+            }
+            None => None,
+        };
+        Ok(Plan {
             scenario,
-            scenario.customers,
-            Some(scenario.mrr),
-        )?,
-        _ => None,
-    };
-    let next = match data.stages.after(stage.number) {
-        Some(above) => {
-            let at = above.customers.min.max(scenario.customers);
-            let mrr = mrr_at(scenario, at);
-            alternative(data, above, scenario, at, mrr)?
+            selection,
+            estimate,
+            assessment,
+            cheaper,
+            next,
+        })
+    }
+
+    /// Every line of `stage`, on the platform's variant, for `customers`.
+    pub fn estimate(&self, stage: &'a Stage, customers: u64) -> Result<Estimate<'a>, PlanError> {
+        let (variant_name, compiled) = self.compiled_for(stage)?;
+        compiled
+            .estimate(customers)
+            .map_err(|overflow| overflow_error(stage, variant_name, overflow, customers))
+    }
+
+    /// `stage`'s total, on the platform's variant, for `customers`.
+    fn total(&self, stage: &'a Stage, customers: u64) -> Result<Money, PlanError> {
+        let (variant_name, compiled) = self.compiled_for(stage)?;
+        compiled
+            .total(customers)
+            .map_err(|overflow| overflow_error(stage, variant_name, overflow, customers))
+    }
+
+    /// `stage` priced for `customers` and judged against `mrr` when it is
+    /// known; `None` when the stage has no variant for the platform.
+    pub fn alternative(
+        &self,
+        stage: &'a Stage,
+        customers: u64,
+        mrr: Option<Decimal>,
+    ) -> Result<Option<Alternative<'a>>, PlanError> {
+        let Ok((variant_name, _)) = self.compiled_for(stage) else {
+            return Ok(None);
+        };
+        let total = self.total(stage, customers)?;
+        Ok(Some(Alternative {
+            stage,
+            variant_name,
+            customers,
+            mrr,
+            total,
+            assessment: mrr.map(|mrr| assess(total, mrr, stage)),
+        }))
+    }
+
+    fn select(&self, customers: u64) -> Result<Selection<'a>, SelectError> {
+        select(
+            &self.data.stages,
+            customers,
+            &self.scenario.platform,
+            self.scenario.forced_stage,
+        )
+    }
+
+    /// `stage`'s variant for the platform, compiled on first use.
+    fn compiled_for(
+        &self,
+        stage: &'a Stage,
+    ) -> Result<(&'a str, &CompiledVariant<'a>), SelectError> {
+        let index = self
+            .data
+            .stages
+            .all()
+            .iter()
+            .position(|known| known.number == stage.number)
+            .unwrap_or_else(|| unreachable!("stage {} is one of the stages", stage.number));
+        let compiled = self.compiled[index].get_or_init(|| {
+            let (variant_name, variant) = variant_for(stage, &self.scenario.platform)?;
+            let usage = UsageProfile::new(stage, &self.scenario.usage);
+            let compiled = CompiledVariant::compile(
+                variant,
+                &self.data.catalog,
+                usage,
+                self.scenario.commitment,
+            );
+            Ok((variant_name, compiled))
+        });
+        match compiled {
+            Ok((variant_name, compiled)) => Ok((variant_name, compiled)),
+            Err(error) => Err(error.clone()),
         }
-        None => None,
-    };
-    Ok(Plan {
-        scenario: scenario.clone(),
-        selection,
-        estimate,
-        assessment,
-        cheaper,
-        next,
-    })
+    }
 }
 
-/// Prices one variant of one stage for a scenario's customers, usage and
-/// commitment (its stage and platform are not consulted).
-pub fn price_stage<'a>(
-    data: &'a Data,
-    stage: &'a Stage,
+/// The error for a line past what infraplan computes exactly, naming its key.
+fn overflow_error(
+    stage: &Stage,
     variant_name: &str,
-    scenario: &Scenario,
-) -> Result<Estimate<'a>, PlanError> {
-    let variant = &stage.variants[variant_name];
-    let usage = UsageProfile::new(stage, &scenario.usage);
-    estimate(
-        variant,
-        &data.catalog,
-        scenario.customers,
-        usage,
-        scenario.commitment,
-    )
-    .map_err(|overflow| {
-        let line = &variant.components[overflow.component].lines[overflow.line];
-        PlanError::Overflow {
-            file: stage.file.clone(),
-            key: format!(
-                "variants.{variant_name}.components[{}].lines[{}]",
-                overflow.component, overflow.line
-            ),
-            sku: match &line.sku {
-                crate::data::stage::SkuChoice::Sku(id) => id.clone(),
-                crate::data::stage::SkuChoice::SkuByTier(tiers) => tiers.metric.clone(),
-            },
-            customers: scenario.customers,
-        }
-    })
-}
-
-fn alternative<'a>(
-    data: &'a Data,
-    stage: &'a Stage,
-    scenario: &Scenario,
+    overflow: Overflow,
     customers: u64,
-    mrr: Option<Decimal>,
-) -> Result<Option<Alternative<'a>>, PlanError> {
-    let Ok((variant_name, _)) = variant_for(stage, &scenario.platform) else {
-        return Ok(None);
-    };
-    let at = Scenario {
+) -> PlanError {
+    let variant = &stage.variants[variant_name];
+    let line = &variant.components[overflow.component].lines[overflow.line];
+    PlanError::Overflow {
+        file: stage.file.clone(),
+        key: format!(
+            "variants.{variant_name}.components[{}].lines[{}]",
+            overflow.component, overflow.line
+        ),
+        sku: match &line.sku {
+            SkuChoice::Sku(id) => id.clone(),
+            SkuChoice::SkuByTier(tiers) => tiers.metric.clone(),
+        },
         customers,
-        ..scenario.clone()
-    };
-    let total = price_stage(data, stage, variant_name, &at)?.total;
-    Ok(Some(Alternative {
-        stage,
-        variant_name,
-        customers,
-        mrr,
-        total,
-        assessment: mrr.map(|mrr| assess(total, mrr, stage)),
-    }))
+    }
 }
 
 /// MRR at another customer count, at today's revenue per customer; unknown

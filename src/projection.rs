@@ -5,11 +5,14 @@
 
 use rust_decimal::Decimal;
 
-use crate::cost::Commitment;
-use crate::diff::diff;
+use serde::Serialize;
+
+use crate::cost::{Commitment, Estimate};
+use crate::diff::{Change, Side, diff};
 use crate::limits;
-use crate::money::{Money, Percent};
-use crate::plan::{Data, Plan, PlanError, Scenario, Verdict, plan};
+use crate::money::Money;
+use crate::plan::{Data, PlanError, Planner, Quote, Scenario, Verdict};
+use crate::select::Selection;
 
 /// Growth to project from today's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,12 +95,25 @@ fn whole(customers: Decimal) -> Option<u64> {
 pub struct Month<'a> {
     /// 1, 2, 3…
     pub number: u32,
-    /// The plan for the month's customers and MRR.
-    pub plan: Plan<'a>,
+    /// Customers.
+    pub customers: u64,
+    /// MRR, to the cent.
+    pub mrr: Decimal,
+    /// The stage, its total and the verdict.
+    pub quote: Quote<'a>,
     /// What changed from the month before.
     pub change: MonthChange,
     /// Where the month breaks the budget, the cheaper options, priced.
-    pub levers: Vec<String>,
+    pub levers: Vec<Lever>,
+}
+
+/// A component whose infrastructure changes from one month to the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ComponentChange {
+    /// How: added, removed, replaced or resized.
+    pub change: Change,
+    /// The component's name.
+    pub component: String,
 }
 
 /// What changed from the month before.
@@ -105,12 +121,32 @@ pub struct Month<'a> {
 pub struct MonthChange {
     /// The stages, when the month moves to another: (from, to).
     pub stage_change: Option<(u32, u32)>,
-    /// Components added, removed, replaced or resized ("+ Redis").
-    pub components: Vec<String>,
+    /// Components added, removed, replaced or resized (usage growing is not
+    /// a change to the infrastructure).
+    pub components: Vec<ComponentChange>,
     /// This month's total less last month's.
     pub cost_step: Money,
     /// The migration steps of a stage change.
     pub migration: Vec<String>,
+}
+
+/// A cheaper option for a month above guidance or over the ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lever {
+    /// Buy capacity with 1-year commitments.
+    Commit {
+        /// The month's total with them.
+        committed: Money,
+        /// The month's total without.
+        current: Money,
+    },
+    /// Stay on the stage below for the same customers.
+    StayOnStage {
+        /// That stage.
+        stage: u32,
+        /// Its total.
+        total: Money,
+    },
 }
 
 /// A stage change within a quarter.
@@ -124,8 +160,8 @@ pub struct Upgrade {
     pub to: u32,
     /// That month's total less the month before's.
     pub cost_step: Money,
-    /// Components added, removed, replaced or resized ("+ Redis").
-    pub components: Vec<String>,
+    /// Components added, removed, replaced or resized.
+    pub components: Vec<ComponentChange>,
 }
 
 /// Three months of the roadmap, as in Exercise 2.
@@ -142,84 +178,96 @@ pub struct Quarter {
 }
 
 /// Plans every month of `inputs` like `plan` would, with `template` giving the
-/// platform, usage, forced stage and commitment.
+/// platform, usage, forced stage and commitment. Stages are compiled once;
+/// only the month before's lines are kept, to tell what changed.
 pub fn plan_months<'a>(
     data: &'a Data,
     template: &Scenario,
     inputs: &[MonthInput],
 ) -> Result<Vec<Month<'a>>, PlanError> {
-    let plans: Vec<Plan<'a>> = inputs
-        .iter()
-        .map(|input| {
-            let scenario = Scenario {
-                customers: input.customers,
-                mrr: input.mrr,
+    let planner = Planner::new(data, template);
+    let committed = (template.commitment == Commitment::None).then(|| {
+        Planner::new(
+            data,
+            &Scenario {
+                commitment: Commitment::OneYear,
                 ..template.clone()
-            };
-            plan(data, &scenario)
-        })
-        .collect::<Result<_, _>>()?;
-    let mut months = Vec::with_capacity(plans.len());
-    for (index, month_plan) in plans.iter().enumerate() {
-        let change = match index.checked_sub(1).map(|previous| &plans[previous]) {
-            Some(previous) => {
-                let moved = diff(previous, month_plan, &data.stages);
+            },
+        )
+    });
+    let mut months = Vec::with_capacity(inputs.len());
+    let mut previous: Option<(Selection<'a>, Estimate<'a>)> = None;
+    for (index, input) in inputs.iter().enumerate() {
+        let quote = planner.quote(input.customers, input.mrr)?;
+        let selection = quote.selection;
+        let estimate = planner.estimate(selection.stage, input.customers)?;
+        let change = match &previous {
+            Some((before, before_estimate)) => {
+                let moved = diff(
+                    Side::new(*before, before_estimate, &template.platform),
+                    Side::new(selection, &estimate, &template.platform),
+                    &data.stages,
+                );
                 MonthChange {
                     stage_change: moved.stage_change,
-                    components: moved.summary(),
+                    components: moved
+                        .changed_components()
+                        .map(|(change, component)| ComponentChange {
+                            change,
+                            component: component.to_owned(),
+                        })
+                        .collect(),
                     cost_step: moved.delta(),
-                    migration: moved.migration.clone(),
+                    migration: moved.migration,
                 }
             }
             None => MonthChange::default(),
         };
-        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         months.push(Month {
-            number,
-            plan: month_plan.clone(),
+            number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            customers: input.customers,
+            mrr: input.mrr,
+            quote,
             change,
-            levers: levers(data, month_plan),
+            levers: levers(&planner, committed.as_ref(), &quote, input)?,
         });
+        previous = Some((selection, estimate));
     }
     Ok(months)
 }
 
 /// For a month above guidance or over the ceiling: the cheaper options,
-/// priced (1-year commitments, the stage below).
-fn levers(data: &Data, month: &Plan<'_>) -> Vec<String> {
-    if !matches!(
-        month.assessment.verdict,
-        Verdict::AboveGuidance | Verdict::OverCeiling
-    ) {
-        return Vec::new();
+/// priced (1-year commitments, the stage below when over the ceiling).
+fn levers<'a>(
+    planner: &Planner<'a>,
+    committed: Option<&Planner<'a>>,
+    quote: &Quote<'a>,
+    input: &MonthInput,
+) -> Result<Vec<Lever>, PlanError> {
+    let verdict = quote.assessment.verdict;
+    if !matches!(verdict, Verdict::AboveGuidance | Verdict::OverCeiling) {
+        return Ok(Vec::new());
     }
     let mut levers = Vec::new();
-    if month.scenario.commitment == Commitment::None {
-        let committed = Scenario {
-            commitment: Commitment::OneYear,
-            ..month.scenario.clone()
-        };
-        if let Ok(committed) = plan(data, &committed) {
-            let saving = month.estimate.total - committed.estimate.total;
-            if saving > Money::ZERO {
-                levers.push(format!(
-                    "Reserve capacity for a year: {} a month instead of {} (saves {saving}, {} of the bill)",
-                    committed.estimate.total,
-                    month.estimate.total,
-                    saving
-                        .share_of(month.estimate.total.amount())
-                        .map_or_else(String::new, |share: Percent| share.to_string())
-                ));
-            }
-        }
+    if let Some(committed) = committed
+        && let Ok(with_commitment) = committed.quote(input.customers, input.mrr)
+        && with_commitment.total < quote.total
+    {
+        levers.push(Lever::Commit {
+            committed: with_commitment.total,
+            current: quote.total,
+        });
     }
-    if let Some(cheaper) = &month.cheaper {
-        levers.push(format!(
-            "Stay on stage {} longer: {} a month for the same customers, with less redundancy",
-            cheaper.stage.number, cheaper.total
-        ));
+    if verdict == Verdict::OverCeiling
+        && let Some(below) = planner.stages().before(quote.selection.stage.number)
+        && let Some(cheaper) = planner.alternative(below, input.customers, Some(input.mrr))?
+    {
+        levers.push(Lever::StayOnStage {
+            stage: cheaper.stage.number,
+            total: cheaper.total,
+        });
     }
-    levers
+    Ok(levers)
 }
 
 /// Exercise 2's table: months 1–3, 4–6… with upgrades and cost.
@@ -241,18 +289,9 @@ pub fn quarters(months: &[Month<'_>]) -> Vec<Quarter> {
                     })
                 })
                 .collect(),
-            total: chunk.iter().map(|month| month.plan.estimate.total).sum(),
+            total: chunk.iter().map(|month| month.quote.total).sum(),
         })
         .collect()
-}
-
-/// `+$12.00` or `-$3.50`.
-pub fn signed(amount: Money) -> String {
-    if amount >= Money::ZERO {
-        format!("+{amount}")
-    } else {
-        amount.to_string()
-    }
 }
 
 #[cfg(test)]

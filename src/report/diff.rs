@@ -6,11 +6,11 @@ use serde::Serialize;
 use super::REPORT_SCHEMA_VERSION;
 use super::numbered;
 use super::table::{Align, Fit, Table, paragraphs};
+use super::wording::signed;
 use crate::diff::{Change, PlanDiff};
 use crate::money::{Money, format_quantity};
 use crate::plan::Plan;
 use crate::printable::escape_controls;
-use crate::projection::signed;
 
 /// The move; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]

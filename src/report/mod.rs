@@ -16,7 +16,7 @@ use serde::Serialize;
 /// The version of every JSON report's shape (docs/json.md), apart from the
 /// versions of the files infraplan reads: a report can change without any
 /// input file changing, and the other way round.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,12 +6,13 @@ use serde::Serialize;
 use super::REPORT_SCHEMA_VERSION;
 use super::chart::{ChartMonth, ShareLine};
 use super::table::{Align, Fit, Table, paragraphs};
+use super::wording::{component_change_text, lever_text, signed};
 use super::{csv_row, numbered};
 use crate::cost::Commitment;
 use crate::data::stage::{Guidance, Stages};
 use crate::money::{Money, Percent};
 use crate::plan::Verdict;
-use crate::projection::{Growth, Month, Quarter, Upgrade, signed};
+use crate::projection::{ComponentChange, Growth, Month, Quarter, Upgrade};
 
 /// The roadmap; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +48,7 @@ struct MonthView {
     share_of_mrr: Option<Percent>,
     verdict: Verdict,
     stage_change: Option<[u32; 2]>,
-    changes: Vec<String>,
+    changes: Vec<ComponentChange>,
     cost_step: Money,
     migration: Vec<String>,
     levers: Vec<String>,
@@ -68,6 +69,8 @@ impl RoadmapReport {
     /// cut cost, listed when some month breaks the budget.
     pub fn new(
         growth: Option<&Growth>,
+        platform: &str,
+        commitment: Commitment,
         months: &[Month<'_>],
         quarters: &[Quarter],
         cost_levers: &[String],
@@ -76,13 +79,12 @@ impl RoadmapReport {
             .iter()
             .filter(|month| {
                 matches!(
-                    month.plan.assessment.verdict,
+                    month.quote.assessment.verdict,
                     Verdict::AboveGuidance | Verdict::OverCeiling
                 )
             })
             .map(|month| month.number)
             .collect();
-        let first = &months[0].plan.scenario;
         RoadmapReport {
             schema_version: REPORT_SCHEMA_VERSION,
             growth: growth.map(|growth| GrowthView {
@@ -92,24 +94,24 @@ impl RoadmapReport {
                 mrr_growth_percent: growth.mrr_growth_percent,
                 churn_percent: growth.churn_percent,
             }),
-            platform: first.platform.clone(),
-            commitment: first.commitment,
+            platform: platform.to_owned(),
+            commitment,
             months: months
                 .iter()
                 .map(|month| MonthView {
                     month: month.number,
-                    customers: month.plan.scenario.customers,
-                    mrr: Money::round(month.plan.scenario.mrr),
-                    stage: month.plan.selection.stage.number,
-                    variant: month.plan.selection.variant_name.to_owned(),
-                    monthly_total: month.plan.estimate.total,
-                    share_of_mrr: month.plan.assessment.share,
-                    verdict: month.plan.assessment.verdict,
+                    customers: month.customers,
+                    mrr: Money::round(month.mrr),
+                    stage: month.quote.selection.stage.number,
+                    variant: month.quote.selection.variant_name.to_owned(),
+                    monthly_total: month.quote.total,
+                    share_of_mrr: month.quote.assessment.share,
+                    verdict: month.quote.assessment.verdict,
                     stage_change: month.change.stage_change.map(|(from, to)| [from, to]),
                     changes: month.change.components.clone(),
                     cost_step: month.change.cost_step,
                     migration: month.change.migration.clone(),
-                    levers: month.levers.clone(),
+                    levers: month.levers.iter().map(lever_text).collect(),
                 })
                 .collect(),
             quarters: quarters
@@ -122,13 +124,13 @@ impl RoadmapReport {
                         .iter()
                         .flat_map(|upgrade| {
                             std::iter::once(upgrade_headline(upgrade))
-                                .chain(upgrade.components.iter().cloned())
+                                .chain(upgrade.components.iter().map(component_change_text))
                         })
                         .collect(),
                     total: quarter.total,
                 })
                 .collect(),
-            total: months.iter().map(|month| month.plan.estimate.total).sum(),
+            total: months.iter().map(|month| month.quote.total).sum(),
             cost_levers: if breaking.is_empty() {
                 Vec::new()
             } else {
@@ -398,7 +400,12 @@ fn upgrade_text(upgrade: &Upgrade) -> String {
     format!(
         "{}; {})",
         headline.trim_end_matches(')'),
-        upgrade.components.join(", ")
+        upgrade
+            .components
+            .iter()
+            .map(component_change_text)
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -407,7 +414,7 @@ fn month_changes(month: &MonthView) -> String {
     if let Some([from, to]) = month.stage_change {
         parts.push(format!("stage {from} → {to}"));
     }
-    parts.extend(month.changes.iter().cloned());
+    parts.extend(month.changes.iter().map(component_change_text));
     if parts.is_empty() {
         return String::new();
     }

@@ -4,7 +4,40 @@
 use rust_decimal::Decimal;
 
 use crate::cost::{Basis, Sizing, Warning};
-use crate::money::{HOURS_PER_MONTH, format_quantity};
+use crate::money::{HOURS_PER_MONTH, Money, format_quantity};
+use crate::projection::{ComponentChange, Lever};
+
+/// `+$12.00` or `-$3.50`.
+pub fn signed(amount: Money) -> String {
+    if amount >= Money::ZERO {
+        format!("+{amount}")
+    } else {
+        amount.to_string()
+    }
+}
+
+/// "+ Redis", "~ Web app": the symbol a Terraform plan would use, and the name.
+pub fn component_change_text(change: &ComponentChange) -> String {
+    format!("{} {}", change.change.symbol(), change.component)
+}
+
+/// A cheaper option for a month, priced.
+pub fn lever_text(lever: &Lever) -> String {
+    match *lever {
+        Lever::Commit { committed, current } => {
+            let saving = current - committed;
+            format!(
+                "Reserve capacity for a year: {committed} a month instead of {current} (saves {saving}, {} of the bill)",
+                saving
+                    .share_of(current.amount())
+                    .map_or_else(String::new, |share| share.to_string())
+            )
+        }
+        Lever::StayOnStage { stage, total } => format!(
+            "Stay on stage {stage} longer: {total} a month for the same customers, with less redundancy"
+        ),
+    }
+}
 
 /// "uploads: 30 customers × 2 GB of uploads kept in S3, first 5 free".
 pub fn basis_text(label: Option<&str>, basis: &Basis<'_>) -> String {

@@ -10,7 +10,7 @@ use infraplan::data::embedded;
 use infraplan::data::usage::UsageOverrides;
 use infraplan::load_data;
 use infraplan::money::Money;
-use infraplan::plan::{Data, Scenario, price_stage};
+use infraplan::plan::{Data, Planner, Scenario};
 use infraplan::select::variant_for;
 use rust_decimal::Decimal;
 
@@ -95,10 +95,15 @@ fn default_usage_keeps_every_stage_inside_its_band_at_both_ends() {
         let top = stage.customers.max.unwrap_or(1_000);
         for platform in ["heroku", "render"] {
             let (variant, _) = variant_for(stage, platform).unwrap();
+            let planner = Planner::new(
+                &data,
+                &Scenario {
+                    platform: platform.to_owned(),
+                    ..scenario(0)
+                },
+            );
             for customers in [stage.customers.min, top] {
-                let total = price_stage(&data, stage, variant, &scenario(customers))
-                    .unwrap()
-                    .total;
+                let total = planner.estimate(stage, customers).unwrap().total;
                 assert!(
                     total >= Money::round(stage.band.low) && total <= Money::round(stage.band.high),
                     "stage {} on {variant} at {customers} customers costs {total}, outside {}–{}",

@@ -439,6 +439,15 @@ impl<'a> CompiledVariant<'a> {
         Ok(Money::round(total))
     }
 
+    /// Whether every line bills the same SKU for the same instances at both
+    /// customer counts: then only usage differs between them, which is not
+    /// a change to the infrastructure.
+    pub fn same_shape(&self, one: u64, other: u64) -> bool {
+        self.lines
+            .iter()
+            .all(|line| line.shape(one) == line.shape(other))
+    }
+
     /// Every line for `customers`, how each was worked out, and the sizes
     /// the stage cannot serve.
     pub fn estimate(&self, customers: u64) -> Result<Estimate<'a>, Overflow> {
@@ -562,6 +571,16 @@ impl PricedSku<'_> {
     }
 }
 
+/// The total a tiered line picks its tier by: the customers, or customers ×
+/// usage per customer. Past what a decimal holds, the largest tier is the
+/// answer anyway.
+fn tier_metric_total(per_customer: Option<Decimal>, customers: u64) -> Decimal {
+    let count = Decimal::from(customers);
+    per_customer.map_or(count, |per_customer| {
+        count.checked_mul(per_customer).unwrap_or(Decimal::MAX)
+    })
+}
+
 /// Instances × units each × hours for an hourly SKU.
 fn count_units(instances: u32, each: Option<Decimal>, sku: &Sku) -> Option<Decimal> {
     let hours = if sku.unit.is_hourly() {
@@ -647,6 +666,31 @@ impl<'a> CompiledLine<'a> {
         }
     }
 
+    /// The tier picked and the instances counted for `customers`.
+    fn shape(&self, customers: u64) -> (Option<usize>, Option<u32>) {
+        let tier = match &self.pick {
+            SkuPick::One(_) => None,
+            SkuPick::Tiers {
+                per_customer,
+                tiers,
+                ..
+            } => {
+                let total = tier_metric_total(*per_customer, customers);
+                tiers
+                    .iter()
+                    .position(|(up_to, _)| up_to.is_none_or(|up_to| total <= up_to))
+            }
+        };
+        let instances = match &self.units {
+            UnitRule::Count { count, .. } => Some(instance_count(count, customers)),
+            UnitRule::PerInstance { counted, .. } => {
+                Some(counted.map_or(0, |count| instance_count(count, customers)))
+            }
+            UnitRule::Usage { .. } => None,
+        };
+        (tier, instances)
+    }
+
     /// Prices the line for `customers`; `None` past what infraplan computes
     /// exactly.
     fn evaluate(&self, customers: u64) -> Option<Evaluated<'_, 'a>> {
@@ -657,11 +701,7 @@ impl<'a> CompiledLine<'a> {
                 tiers,
                 ..
             } => {
-                let count = Decimal::from(customers);
-                // Past what a decimal holds, the largest tier is the answer anyway.
-                let total = per_customer.map_or(count, |per_customer| {
-                    count.checked_mul(per_customer).unwrap_or(Decimal::MAX)
-                });
+                let total = tier_metric_total(*per_customer, customers);
                 let (up_to, priced) = tiers
                     .iter()
                     .find(|(up_to, _)| up_to.is_none_or(|up_to| total <= up_to))

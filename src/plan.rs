@@ -343,6 +343,12 @@ impl<'a> Planner<'a> {
             .map_err(|overflow| overflow_error(stage, variant_name, overflow, customers))
     }
 
+    /// Whether `stage` bills the same SKUs for the same instances at both
+    /// customer counts (see [`CompiledVariant::same_shape`]).
+    pub fn same_shape(&self, stage: &'a Stage, one: u64, other: u64) -> Result<bool, PlanError> {
+        Ok(self.compiled_for(stage)?.1.same_shape(one, other))
+    }
+
     /// `stage`'s total, on the platform's variant, for `customers`.
     fn total(&self, stage: &'a Stage, customers: u64) -> Result<Money, PlanError> {
         let (variant_name, compiled) = self.compiled_for(stage)?;

@@ -7,12 +7,11 @@ use rust_decimal::Decimal;
 
 use serde::Serialize;
 
-use crate::cost::{Commitment, Estimate};
+use crate::cost::Commitment;
 use crate::diff::{Change, Side, diff};
 use crate::limits;
 use crate::money::Money;
 use crate::plan::{Data, PlanError, Planner, Quote, Scenario, Verdict};
-use crate::select::Selection;
 
 /// Growth to project from today's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,8 +177,8 @@ pub struct Quarter {
 }
 
 /// Plans every month of `inputs` like `plan` would, with `template` giving the
-/// platform, usage, forced stage and commitment. Stages are compiled once;
-/// only the month before's lines are kept, to tell what changed.
+/// platform, usage, forced stage and commitment. Stages are compiled once,
+/// and a month keeps its quote, not its lines.
 pub fn plan_months<'a>(
     data: &'a Data,
     template: &Scenario,
@@ -195,32 +194,11 @@ pub fn plan_months<'a>(
             },
         )
     });
-    let mut months = Vec::with_capacity(inputs.len());
-    let mut previous: Option<(Selection<'a>, Estimate<'a>)> = None;
+    let mut months: Vec<Month<'a>> = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
         let quote = planner.quote(input.customers, input.mrr)?;
-        let selection = quote.selection;
-        let estimate = planner.estimate(selection.stage, input.customers)?;
-        let change = match &previous {
-            Some((before, before_estimate)) => {
-                let moved = diff(
-                    Side::new(*before, before_estimate, &template.platform),
-                    Side::new(selection, &estimate, &template.platform),
-                    &data.stages,
-                );
-                MonthChange {
-                    stage_change: moved.stage_change,
-                    components: moved
-                        .changed_components()
-                        .map(|(change, component)| ComponentChange {
-                            change,
-                            component: component.to_owned(),
-                        })
-                        .collect(),
-                    cost_step: moved.delta(),
-                    migration: moved.migration,
-                }
-            }
+        let change = match months.last() {
+            Some(before) => month_change(&planner, before, &quote, input.customers, template)?,
             None => MonthChange::default(),
         };
         months.push(Month {
@@ -231,9 +209,49 @@ pub fn plan_months<'a>(
             change,
             levers: levers(&planner, committed.as_ref(), &quote, input)?,
         });
-        previous = Some((selection, estimate));
     }
     Ok(months)
+}
+
+/// What changed from `before` to the month quoted as `quote`. Within a
+/// stage whose lines keep their SKUs and instances only usage grew, so the
+/// lines are priced and compared only where a stage or a size changes.
+fn month_change<'a>(
+    planner: &Planner<'a>,
+    before: &Month<'a>,
+    quote: &Quote<'a>,
+    customers: u64,
+    template: &Scenario,
+) -> Result<MonthChange, PlanError> {
+    let (from, to) = (before.quote.selection, quote.selection);
+    let cost_step = quote.total - before.quote.total;
+    if std::ptr::eq(from.stage, to.stage)
+        && planner.same_shape(to.stage, before.customers, customers)?
+    {
+        return Ok(MonthChange {
+            cost_step,
+            ..MonthChange::default()
+        });
+    }
+    let from_estimate = planner.estimate(from.stage, before.customers)?;
+    let to_estimate = planner.estimate(to.stage, customers)?;
+    let moved = diff(
+        Side::new(from, &from_estimate, &template.platform),
+        Side::new(to, &to_estimate, &template.platform),
+        planner.stages(),
+    );
+    Ok(MonthChange {
+        stage_change: moved.stage_change,
+        components: moved
+            .changed_components()
+            .map(|(change, component)| ComponentChange {
+                change,
+                component: component.to_owned(),
+            })
+            .collect(),
+        cost_step: moved.delta(),
+        migration: moved.migration,
+    })
 }
 
 /// For a month above guidance or over the ceiling: the cheaper options,
@@ -386,5 +404,56 @@ mod tests {
                 customers: false
             })
         );
+    }
+
+    /// The shortcut `month_change` takes is sound: wherever a stage keeps
+    /// its SKUs and instances between two customer counts, comparing the
+    /// lines finds no change to the infrastructure.
+    #[test]
+    fn the_same_shape_means_no_infrastructure_change() {
+        let data = crate::load_data(&crate::cli::DataArgs {
+            stages: None,
+            prices: None,
+        })
+        .unwrap();
+        let mut shortcuts = 0;
+        for platform in ["heroku", "render"] {
+            let template = Scenario {
+                customers: 0,
+                mrr: Decimal::ZERO,
+                platform: platform.to_owned(),
+                forced_stage: None,
+                usage: crate::data::usage::UsageOverrides::default(),
+                commitment: Commitment::None,
+            };
+            let planner = Planner::new(&data, &template);
+            for stage in data.stages.all() {
+                for customers in 0..3_000_u64 {
+                    for step in [1, 7] {
+                        let later = customers + step;
+                        if !planner.same_shape(stage, customers, later).unwrap() {
+                            continue;
+                        }
+                        let (from, to) = (
+                            planner.estimate(stage, customers).unwrap(),
+                            planner.estimate(stage, later).unwrap(),
+                        );
+                        let selection = planner.quote(0, Decimal::ZERO).unwrap().selection;
+                        let selection = crate::select::Selection {
+                            stage,
+                            ..selection
+                        };
+                        let moved = diff(
+                            Side::new(selection, &from, platform),
+                            Side::new(selection, &to, platform),
+                            &data.stages,
+                        );
+                        assert_eq!(moved.changed_components().count(), 0, "{customers}→{later}");
+                        shortcuts += 1;
+                    }
+                }
+            }
+        }
+        assert!(shortcuts > 30_000, "{shortcuts}");
     }
 }

@@ -10,7 +10,10 @@
 //!   copying the same files with an fsync of each (any tool must at least
 //!   write them durably), and a regeneration with nothing to change against
 //!   reading the files;
-//! - memory: infraplan's own peak resident memory, from GNU time.
+//! - roadmap and compare: `roadmap --months 120` and `compare` of 100
+//!   scenarios against `plan`;
+//! - memory: infraplan's own peak resident memory, from GNU time (`plan`,
+//!   `generate`, and `roadmap` at 12 and at 120 months).
 //!
 //! Each pair runs interleaved, so both see the same machine: it is shared and
 //! noisy, and the ratios are the figures to compare.
@@ -147,10 +150,56 @@ fn main() {
     );
     println!("  plan / true (medians): {}", ratio(&plans, &trues));
 
-    // `generate` for stage 3 into a new folder, against copying the same
-    // files with an fsync of each (what writing them durably costs at least).
+    // `roadmap` over ten years and `compare` of 100 scenarios, against `plan`.
     let scratch = std::env::temp_dir().join(format!("infraplan-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let scenarios_file = scratch.join("scenarios.json");
+    let listed: Vec<String> = (0..100_u64)
+        .map(|index| {
+            let customers = index * 30;
+            format!(
+                r#"{{"name": "s{index}", "customers": {customers}, "mrr": "{}", "paas": "{}"}}"#,
+                customers * 150 + 500,
+                if index % 2 == 0 { "heroku" } else { "render" }
+            )
+        })
+        .collect();
+    std::fs::write(
+        &scenarios_file,
+        format!(
+            r#"{{"schema_version": 1, "scenarios": [{}]}}"#,
+            listed.join(", ")
+        ),
+    )
+    .expect("scenarios written");
+    let roadmap_args = [
+        "roadmap",
+        "--customers",
+        "20",
+        "--mrr",
+        "2000",
+        "--growth",
+        "10",
+        "--months",
+        "120",
+    ];
+    let scenarios_path = scenarios_file.to_string_lossy().into_owned();
+    let compare_args = ["compare", scenarios_path.as_str()];
+    for (what, args) in [
+        ("roadmap", &roadmap_args[..]),
+        ("compare", &compare_args[..]),
+    ] {
+        let (theirs, plans) = interleaved(PROCESS_RUNS, |_| run(args), |_| run(&plan_args));
+        println!(
+            "{what}: `infraplan {}` over {PROCESS_RUNS} runs: {}",
+            args.join(" "),
+            spread(&theirs)
+        );
+        println!("  {what} / plan (medians): {}", ratio(&theirs, &plans));
+    }
+
+    // `generate` for stage 3 into a new folder, against copying the same
+    // files with an fsync of each (what writing them durably costs at least).
     let generate_args = |out: &Path| -> Vec<String> {
         [
             "generate",
@@ -231,6 +280,8 @@ fn main() {
                 .collect::<Vec<_>>(),
         ),
         ("generate", generate_args(&scratch.join("memory"))),
+        ("roadmap --months 12", roadmap_months(12)),
+        ("roadmap --months 120", roadmap_months(120)),
     ] {
         match peak_memory_kib(binary, &args) {
             Some(kib) => println!("memory: `infraplan {what}` peaked at {kib} KiB resident"),
@@ -238,6 +289,24 @@ fn main() {
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// `roadmap` arguments for `months` months.
+fn roadmap_months(months: u32) -> Vec<String> {
+    [
+        "roadmap",
+        "--customers",
+        "20",
+        "--mrr",
+        "2000",
+        "--growth",
+        "10",
+        "--months",
+        &months.to_string(),
+    ]
+    .iter()
+    .map(|arg| (*arg).to_owned())
+    .collect()
 }
 
 /// Runs `first` and `second` `runs` times each, alternating, and returns

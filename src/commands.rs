@@ -7,7 +7,7 @@ use crate::data::scenarios::{self, ScenarioSpec};
 use crate::data::usage::UsageOverrides;
 use crate::diff::{Side, diff};
 use crate::error::Error;
-use crate::plan::{Data, Plan, Quote, Scenario, plan};
+use crate::plan::{Data, Plan, Planner, Quote, Scenario, plan};
 use crate::printable::shown;
 use crate::projection::{Growth, plan_months, project, quarters};
 use crate::report::compare::CompareReport;
@@ -41,6 +41,7 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
     }
     let platforms = known_platforms(&data.stages);
     let mut plans: Vec<(String, Plan<'_>)> = Vec::new();
+    let mut planners: Vec<Planner<'_>> = Vec::new();
     for (source, spec) in &specs {
         if plans.iter().any(|(name, _)| name == &spec.name) {
             return Err(scenario_error(
@@ -53,10 +54,23 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
         let scenario = spec
             .to_scenario(&data.stages, &platforms)
             .map_err(|(field, message)| scenario_error(source, &spec.name, &field, &message))?;
-        let planned = plan(data, &scenario).map_err(|error| {
-            let message = plan_error(error).to_string();
-            scenario_error(source, &spec.name, "stage", &message)
-        })?;
+        // Scenarios that differ only in customers and MRR share a planner.
+        let planner = match planners
+            .iter()
+            .position(|planner| planner.serves(&scenario))
+        {
+            Some(index) => &planners[index],
+            None => {
+                planners.push(Planner::new(data, &scenario));
+                &planners[planners.len() - 1]
+            }
+        };
+        let planned = planner
+            .plan(scenario.customers, scenario.mrr)
+            .map_err(|error| {
+                let message = plan_error(error).to_string();
+                scenario_error(source, &spec.name, "stage", &message)
+            })?;
         plans.push((spec.name.clone(), planned));
     }
     let report = CompareReport::new(&plans);

@@ -279,6 +279,16 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Whether this planner plans `scenario`: the same platform, forced
+    /// stage, usage and commitment.
+    pub fn serves(&self, scenario: &Scenario) -> bool {
+        let mine = &self.scenario;
+        mine.platform == scenario.platform
+            && mine.forced_stage == scenario.forced_stage
+            && mine.usage == scenario.usage
+            && mine.commitment == scenario.commitment
+    }
+
     /// The stages planned from.
     pub fn stages(&self) -> &'a Stages {
         &self.data.stages

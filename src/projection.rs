@@ -439,10 +439,7 @@ mod tests {
                             planner.estimate(stage, later).unwrap(),
                         );
                         let selection = planner.quote(0, Decimal::ZERO).unwrap().selection;
-                        let selection = crate::select::Selection {
-                            stage,
-                            ..selection
-                        };
+                        let selection = crate::select::Selection { stage, ..selection };
                         let moved = diff(
                             Side::new(selection, &from, platform),
                             Side::new(selection, &to, platform),

@@ -25,11 +25,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use infraplan::cli::DataArgs;
-use infraplan::cost::Commitment;
-use infraplan::data::usage::UsageOverrides;
+use infraplan::app::cli::DataArgs;
 use infraplan::load_data;
-use infraplan::plan::{Planner, Scenario, plan};
+use infraplan::model::cost::Commitment;
+use infraplan::model::plan::{Planner, Scenario, plan};
+use infraplan::model::usage::UsageOverrides;
 use rust_decimal::Decimal;
 
 const SWEEP: u64 = 2_000;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use infraplan::cli::{Cli, one_line};
+use infraplan::app::cli::{Cli, one_line};
 use infraplan::error::EXIT_USAGE;
 
 fn main() -> ExitCode {

@@ -6,7 +6,7 @@
 #![no_main]
 
 use clap::Parser;
-use infraplan::cli::Cli;
+use infraplan::app::cli::Cli;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 

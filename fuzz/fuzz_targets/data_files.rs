@@ -5,11 +5,10 @@
 
 #![no_main]
 
-use infraplan::data::catalog::Catalog;
-use infraplan::data::stage::Stages;
-use infraplan::data::usage::UsageOverrides;
-use infraplan::data::{SourceFile, embedded, parse, scenarios};
-use infraplan::write::Manifest;
+use infraplan::model::prices::Catalog;
+use infraplan::model::stage::Stages;
+use infraplan::catalog::{SourceFile, embedded, parse, scenarios};
+use infraplan::terraform::regenerate::write::Manifest;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -47,9 +46,9 @@ fuzz_target!(|input: &[u8]| {
     };
     static BUILTIN: OnceLock<(Catalog, Stages)> = OnceLock::new();
     let (catalog, stages) = BUILTIN.get_or_init(|| {
-        let catalog = Catalog::load(&layered(embedded::PRICES, 0, embedded::PRICES[0].1))
+        let catalog = infraplan::catalog::prices::load(&layered(embedded::PRICES, 0, embedded::PRICES[0].1))
             .expect("the built-in prices load");
-        let stages = Stages::load(
+        let stages = infraplan::catalog::stages::load(
             &layered(embedded::STAGES, 0, embedded::STAGES[0].1),
             &catalog,
         )
@@ -59,17 +58,17 @@ fuzz_target!(|input: &[u8]| {
     match choice % 7 {
         0 | 1 => {
             let files = layered(embedded::STAGES, usize::from(choice / 7), text);
-            let _ = Stages::load(&files, catalog);
+            let _ = infraplan::catalog::stages::load(&files, catalog);
         }
         2 => {
             let files = layered(embedded::PRICES, usize::from(choice / 7), text);
-            if let Ok(catalog) = Catalog::load(&files) {
+            if let Ok(catalog) = infraplan::catalog::prices::load(&files) {
                 let stage_files = layered(embedded::STAGES, 0, embedded::STAGES[0].1);
-                let _ = Stages::load(&stage_files, &catalog);
+                let _ = infraplan::catalog::stages::load(&stage_files, &catalog);
             }
         }
         3 => {
-            let _ = UsageOverrides::load(&file("usage.json", text), stages);
+            let _ = infraplan::catalog::usage::load(&file("usage.json", text), stages);
         }
         4 => {
             if let Ok(specs) = scenarios::load(&file("scenarios.json", text)) {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::money::Money;
+use crate::model::money::Money;
 
 /// One month on the chart.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,10 +6,10 @@ use super::PlanSummary;
 use super::REPORT_SCHEMA_VERSION;
 use super::csv_row;
 use super::table::{Align, Fit, Table};
-use crate::compare::differing_lines;
-use crate::cost::Commitment;
-use crate::money::Money;
-use crate::plan::Plan;
+use crate::model::compare::differing_lines;
+use crate::model::cost::Commitment;
+use crate::model::money::Money;
+use crate::model::plan::Plan;
 
 /// How many differing lines a comparison shows.
 const DIFFERING_LINES: usize = 8;

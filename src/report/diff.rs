@@ -7,9 +7,9 @@ use super::REPORT_SCHEMA_VERSION;
 use super::numbered;
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::signed;
-use crate::diff::{Change, PlanDiff};
-use crate::money::{Money, format_quantity};
-use crate::plan::Plan;
+use crate::model::diff::{Change, PlanDiff};
+use crate::model::money::{Money, format_quantity};
+use crate::model::plan::Plan;
 use crate::printable::escape_controls;
 
 /// The move; its JSON form is documented in `docs/json.md`.
@@ -77,7 +77,7 @@ impl DiffReport {
             variant: plan.selection.variant_name.to_owned(),
             monthly_total: plan.estimate.total,
         };
-        let line_side = |line: &crate::cost::PricedLine<'_>| LineSide {
+        let line_side = |line: &crate::model::cost::PricedLine<'_>| LineSide {
             sku: line.sku.id.clone(),
             quantity: format_quantity(line.provisioned),
             unit: line.sku.unit.name().to_owned(),

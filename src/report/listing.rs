@@ -6,9 +6,9 @@ use super::Format;
 use super::REPORT_SCHEMA_VERSION;
 use super::plan::range_text;
 use super::table::{Align, Fit, Table, paragraphs};
-use crate::data::catalog::{Catalog, Sku};
-use crate::data::stage::{Count, Guidance, Line, Quantity, SkuChoice, Stage, Stages};
-use crate::money::{Money, format_quantity, format_unit_price};
+use crate::model::money::{Money, format_quantity, format_unit_price};
+use crate::model::prices::{Catalog, Sku};
+use crate::model::stage::{Count, Guidance, Line, Quantity, SkuChoice, Stage, Stages};
 
 #[derive(Serialize)]
 struct StagesJson<'a> {

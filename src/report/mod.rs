@@ -3,7 +3,6 @@
 pub mod chart;
 pub mod compare;
 pub mod diff;
-pub mod generate;
 pub mod listing;
 pub mod plan;
 pub mod roadmap;
@@ -63,17 +62,17 @@ pub fn csv_row(fields: &[&str]) -> String {
 /// each report's JSON, so the keys sit beside the report's own.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanSummary {
-    stage: u32,
-    stage_name: String,
-    variant: String,
-    monthly_total: crate::money::Money,
-    share_of_mrr: Option<crate::money::Percent>,
-    verdict: crate::plan::Verdict,
+    pub(crate) stage: u32,
+    pub(crate) stage_name: String,
+    pub(crate) variant: String,
+    pub(crate) monthly_total: crate::model::money::Money,
+    pub(crate) share_of_mrr: Option<crate::model::money::Percent>,
+    pub(crate) verdict: crate::model::plan::Verdict,
 }
 
 impl PlanSummary {
     /// The summary of `plan`.
-    pub fn new(plan: &crate::plan::Plan<'_>) -> PlanSummary {
+    pub fn new(plan: &crate::model::plan::Plan<'_>) -> PlanSummary {
         PlanSummary {
             stage: plan.selection.stage.number,
             stage_name: plan.selection.stage.name.clone(),

@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use super::REPORT_SCHEMA_VERSION;
 use super::table::{Align, Fit, Table, paragraphs};
-use crate::cost::Commitment;
-use crate::data::stage::{CustomerRange, Guidance, Stage};
-use crate::money::{Money, Percent, format_quantity, format_unit_price};
-use crate::plan::{Alternative, Assessment, Plan, Verdict};
-use crate::select::Reason;
+use crate::model::cost::Commitment;
+use crate::model::money::{Money, Percent, format_quantity, format_unit_price};
+use crate::model::plan::{Alternative, Assessment, Plan, Verdict};
+use crate::model::select::Reason;
+use crate::model::stage::{CustomerRange, Guidance, Stage};
 
 /// The plan as every format shows it; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -21,7 +21,7 @@ pub struct PlanReport {
     lines: Vec<LineView>,
     total: Money,
     warnings: Vec<String>,
-    unpriced: Vec<crate::data::stage::Unpriced>,
+    unpriced: Vec<crate::model::stage::Unpriced>,
     budget: BudgetView,
     cheaper_stage: Option<AlternativeView>,
     next_stage: Option<AlternativeView>,
@@ -393,14 +393,14 @@ impl PlanReport {
             return None;
         }
         let heroku = "Heroku moved to sustaining engineering (no new features; existing customers unchanged) on 2026-02-06";
-        if platform == crate::plan::DEFAULT_PLATFORM {
+        if platform == crate::model::plan::DEFAULT_PLATFORM {
             Some(format!(
                 "{platform} is infraplan's default PaaS since {heroku}; --paas heroku stays fully supported."
             ))
         } else if platform == "heroku" {
             Some(format!(
                 "{heroku}, so --paas {} is the default; heroku stays fully supported.",
-                crate::plan::DEFAULT_PLATFORM
+                crate::model::plan::DEFAULT_PLATFORM
             ))
         } else {
             None

@@ -8,11 +8,11 @@ use super::chart::{ChartMonth, ShareLine};
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::{component_change_text, lever_text, signed};
 use super::{csv_row, numbered};
-use crate::cost::Commitment;
-use crate::data::stage::{Guidance, Stages};
-use crate::money::{Money, Percent};
-use crate::plan::Verdict;
-use crate::projection::{ComponentChange, Growth, Month, Quarter, Upgrade};
+use crate::model::cost::Commitment;
+use crate::model::money::{Money, Percent};
+use crate::model::plan::Verdict;
+use crate::model::projection::{ComponentChange, Growth, Month, Quarter, Upgrade};
+use crate::model::stage::{Guidance, Stages};
 
 /// The roadmap; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]

@@ -3,9 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::cost::{Basis, Sizing, Warning};
-use crate::money::{HOURS_PER_MONTH, Money, format_quantity};
-use crate::projection::{ComponentChange, Lever};
+use crate::model::cost::{Basis, Sizing, Warning};
+use crate::model::money::{HOURS_PER_MONTH, Money, format_quantity};
+use crate::model::projection::{ComponentChange, Lever};
 
 /// `+$12.00` or `-$3.50`.
 pub fn signed(amount: Money) -> String {
@@ -163,7 +163,7 @@ pub fn warning_text(warning: &Warning<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cost::{ScaleUsed, TierPick};
+    use crate::model::cost::{ScaleUsed, TierPick};
 
     #[test]
     fn a_basis_reads_in_the_order_it_was_worked_out() {

@@ -4,14 +4,14 @@
 use std::collections::BTreeSet;
 use std::fs;
 
-use infraplan::cli::DataArgs;
-use infraplan::cost::Commitment;
-use infraplan::data::embedded;
-use infraplan::data::usage::UsageOverrides;
+use infraplan::app::cli::DataArgs;
+use infraplan::catalog::embedded;
 use infraplan::load_data;
-use infraplan::money::Money;
-use infraplan::plan::{Data, Planner, Scenario};
-use infraplan::select::variant_for;
+use infraplan::model::cost::Commitment;
+use infraplan::model::money::Money;
+use infraplan::model::plan::{Data, Planner, Scenario};
+use infraplan::model::select::variant_for;
+use infraplan::model::usage::UsageOverrides;
 use rust_decimal::Decimal;
 
 use crate::support::project_dir;

@@ -3,6 +3,7 @@
 #![allow(missing_docs)] // test functions document themselves by name
 #![allow(clippy::print_stderr)] // a check skipped for a missing tool says so
 
+mod architecture;
 mod cloudflare;
 mod concurrency;
 mod data;

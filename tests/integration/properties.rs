@@ -3,7 +3,7 @@
 //! bytes. (The fuzz targets in `fuzz/` explore the data loaders further.)
 
 use clap::Parser;
-use infraplan::cli::Cli;
+use infraplan::app::cli::Cli;
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -6,13 +6,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use infraplan::cli::{DataArgs, ScenarioArgs};
-use infraplan::data::embedded;
-use infraplan::generate::{Mode, Target, fingerprint, prepare, regenerate, render_plan};
-use infraplan::lock::{Access, FolderLock};
-use infraplan::render::context::{Naming, TemplateContext};
-use infraplan::render::{Renderer, load_templates, templates_for};
-use infraplan::write::{self, Folder, Step, Stop, apply_with};
+use infraplan::app::cli::{DataArgs, ScenarioArgs};
+use infraplan::catalog::embedded;
+use infraplan::terraform::context::{Naming, TemplateContext};
+use infraplan::terraform::generate::{Mode, Target, fingerprint, prepare, regenerate, render_plan};
+use infraplan::terraform::regenerate::lock::{Access, FolderLock};
+use infraplan::terraform::regenerate::write::{self, Folder, Step, Stop, apply_with};
+use infraplan::terraform::{Renderer, load_templates, templates_for};
 use infraplan::{load_data, scenario_from};
 use rust_decimal::Decimal;
 
@@ -281,12 +281,12 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
             paas: Some("heroku".to_owned()),
             stage: None,
             usage: None,
-            commitment: infraplan::cost::Commitment::None,
+            commitment: infraplan::model::cost::Commitment::None,
         },
         &data,
     )
     .unwrap();
-    let plan = infraplan::plan::plan(&data, &scenario).unwrap();
+    let plan = infraplan::model::plan::plan(&data, &scenario).unwrap();
     let naming = Naming {
         app_name: "saas-app".to_owned(),
         region: "us-east-1".to_owned(),
@@ -314,7 +314,7 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
     copy_tree(&original, &counted);
     let (folder, mut lock) = locked(&counted);
     let prepared = prepare(&folder, &rendered, &plan, &naming, false, Some(&inputs)).unwrap();
-    let plan_of = |prepared: &infraplan::generate::Prepared| {
+    let plan_of = |prepared: &infraplan::terraform::generate::Prepared| {
         (prepared.changes.clone(), prepared.manifest.clone())
     };
     let (changes, manifest) = plan_of(&prepared);
@@ -844,12 +844,12 @@ fn unchanged_inputs_skip_rendering() {
             paas: Some("heroku".to_owned()),
             stage: None,
             usage: None,
-            commitment: infraplan::cost::Commitment::None,
+            commitment: infraplan::model::cost::Commitment::None,
         },
         &data,
     )
     .unwrap();
-    let plan = infraplan::plan::plan(&data, &scenario).unwrap();
+    let plan = infraplan::model::plan::plan(&data, &scenario).unwrap();
     let naming = Naming {
         app_name: "saas-app".to_owned(),
         region: "us-east-1".to_owned(),
@@ -860,7 +860,7 @@ fn unchanged_inputs_skip_rendering() {
         plan.selection.variant_name,
     );
     let inputs = fingerprint(&TemplateContext::new(&plan, &data, &naming), &templates);
-    let refuse = || -> Result<Vec<infraplan::render::RenderedFile>, infraplan::error::Error> {
+    let refuse = || -> Result<Vec<infraplan::terraform::RenderedFile>, infraplan::error::Error> {
         Err(infraplan::error::Error::Internal {
             message: "rendered".to_owned(),
         })

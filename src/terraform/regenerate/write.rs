@@ -23,10 +23,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::data::{SourceFile, parse};
+use crate::catalog::{SourceFile, parse};
 use crate::error::Error;
-use crate::lock::FolderLock;
-use crate::reconcile::{Change, Existing, SIDECAR_SUFFIX};
+use crate::terraform::regenerate::lock::FolderLock;
+use crate::terraform::regenerate::reconcile::{Change, Existing, SIDECAR_SUFFIX};
 
 /// The folder infraplan keeps its records in, inside the generated folder.
 pub const RECORDS_DIR: &str = ".infraplan";

@@ -7,9 +7,9 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use crate::cost::Commitment;
-use crate::limits;
-use crate::plan::Gate;
+use crate::model::cost::Commitment;
+use crate::model::limits;
+use crate::model::plan::Gate;
 use crate::printable::{escape_controls, shown};
 use crate::report::{Format, TabularFormat};
 
@@ -120,7 +120,7 @@ pub struct RoadmapArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["customers", "mrr", "growth", "mrr_growth"])]
     pub from_file: Option<PathBuf>,
     /// PaaS for the stages that run on one: render or heroku
-    #[arg(long, value_name = "NAME", default_value = crate::plan::DEFAULT_PLATFORM)]
+    #[arg(long, value_name = "NAME", default_value = crate::model::plan::DEFAULT_PLATFORM)]
     pub paas: String,
     /// JSON file of usage per customer that replaces stage defaults
     #[arg(long, value_name = "FILE")]

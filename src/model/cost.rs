@@ -6,13 +6,13 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::data::catalog::{Catalog, CommittedPrice, Sku};
-use crate::data::stage::{
+use crate::model::limits;
+use crate::model::money::{HOURS_PER_MONTH, Money};
+use crate::model::prices::{Catalog, CommittedPrice, Sku};
+use crate::model::stage::{
     CUSTOMERS_METRIC, Component, Count, Quantity, SkuChoice, Stage, UsageRule, Variant,
 };
-use crate::data::usage::UsageOverrides;
-use crate::limits;
-use crate::money::{HOURS_PER_MONTH, Money};
+use crate::model::usage::UsageOverrides;
 
 /// How capacity is bought.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -769,7 +769,7 @@ pub fn instance_count(count: &Count, customers: u64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::stage::Scale;
+    use crate::model::stage::Scale;
 
     #[test]
     fn scaled_counts_round_up_and_clamp() {
@@ -792,7 +792,7 @@ mod tests {
     /// this one replaced produced (checked line for line before it went).
     #[test]
     fn compiled_variants_price_every_scenario_as_before() {
-        let data = crate::load_data(&crate::cli::DataArgs {
+        let data = crate::load_data(&crate::app::cli::DataArgs {
             stages: None,
             prices: None,
         })

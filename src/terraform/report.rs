@@ -2,14 +2,14 @@
 
 use serde::Serialize;
 
-use super::PlanSummary;
-use super::REPORT_SCHEMA_VERSION;
-use super::table::{Align, Fit, Table};
-use crate::generate::{Generated, Mode, Resolved};
-use crate::plan::Plan;
+use crate::model::plan::Plan;
 use crate::printable::escape_controls;
-use crate::reconcile::{Outcome, SIDECAR_SUFFIX};
-use crate::write::Strategy;
+use crate::report::PlanSummary;
+use crate::report::REPORT_SCHEMA_VERSION;
+use crate::report::table::{Align, Fit, Table};
+use crate::terraform::generate::{Generated, Mode, Resolved};
+use crate::terraform::regenerate::reconcile::{Outcome, SIDECAR_SUFFIX};
+use crate::terraform::regenerate::write::Strategy;
 
 /// What `generate` reports; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -52,7 +52,7 @@ impl GenerateReport {
                 .estimate
                 .warnings
                 .iter()
-                .map(super::wording::warning_text)
+                .map(crate::report::wording::warning_text)
                 .collect(),
             differs: generated.differs,
             written: generated.written,

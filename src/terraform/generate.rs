@@ -4,17 +4,19 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::lock::{Access, FolderLock, LockError};
-use crate::merge::unified_diff;
-use crate::plan::Plan;
+use crate::model::plan::Plan;
 use crate::printable::{shell_word, shown};
-use crate::reconcile::{Change, Existing, Outcome, Refusal, SIDECAR_SUFFIX, reconcile};
-use crate::render::context::{Naming, TemplateContext};
-use crate::render::{RenderedFile, Renderer};
-use crate::write::{
+use crate::terraform::context::{Naming, TemplateContext};
+use crate::terraform::regenerate::lock::{Access, FolderLock, LockError};
+use crate::terraform::regenerate::merge::unified_diff;
+use crate::terraform::regenerate::reconcile::{
+    Change, Existing, Outcome, Refusal, SIDECAR_SUFFIX, reconcile,
+};
+use crate::terraform::regenerate::write::{
     self, FileState, Folder, Manifest, ManifestFile, ManifestScenario, RECORDS_DIR, Strategy,
     sha256,
 };
+use crate::terraform::{RenderedFile, Renderer};
 
 /// What `generate` does with the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +240,10 @@ fn reuse_or_render(
 
 /// What a rendering comes from: infraplan's version, the context and every
 /// template's path and text, as a SHA-256.
-pub fn fingerprint(context: &TemplateContext, templates: &[crate::render::TemplateFile]) -> String {
+pub fn fingerprint(
+    context: &TemplateContext,
+    templates: &[crate::terraform::TemplateFile],
+) -> String {
     let mut text = format!("infraplan {}\n", env!("CARGO_PKG_VERSION"));
     text.push_str(&serde_json::to_string(context).unwrap_or_default());
     for template in templates {
@@ -545,7 +550,7 @@ pub fn check_region(region: &str, priced: &[&str]) -> Result<(), Error> {
 pub fn render_plan(
     renderer: &Renderer,
     plan: &Plan<'_>,
-    data: &crate::plan::Data,
+    data: &crate::model::plan::Data,
     naming: &Naming,
 ) -> Result<Vec<RenderedFile>, Error> {
     let context = TemplateContext::new(plan, data, naming);

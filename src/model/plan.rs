@@ -9,13 +9,13 @@ use std::cell::OnceCell;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::cost::{Commitment, CompiledVariant, Estimate, Overflow, UsageProfile};
-use crate::data::catalog::Catalog;
-use crate::data::roadmap::Roadmap;
-use crate::data::stage::{Guidance, SkuChoice, Stage, Stages};
-use crate::data::usage::UsageOverrides;
-use crate::money::{Money, Percent};
-use crate::select::{SelectError, Selection, select, variant_for};
+use crate::model::cost::{Commitment, CompiledVariant, Estimate, Overflow, UsageProfile};
+use crate::model::money::{Money, Percent};
+use crate::model::prices::Catalog;
+use crate::model::roadmap::Roadmap;
+use crate::model::select::{SelectError, Selection, select, variant_for};
+use crate::model::stage::{Guidance, SkuChoice, Stage, Stages};
+use crate::model::usage::UsageOverrides;
 
 /// The PaaS for new plans and folders when none is named. Render, since
 /// Heroku moved to sustaining engineering (no new features) on 2026-02-06;

@@ -66,7 +66,7 @@ pub fn checked_usage(value: Decimal) -> Result<Decimal, String> {
 
 /// `1,000,000,000` for a whole number.
 fn group(value: Decimal) -> String {
-    crate::money::format_quantity(value)
+    crate::model::money::format_quantity(value)
 }
 
 #[cfg(test)]

@@ -8,11 +8,9 @@
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::stage::Stages;
-use super::{SourceFile, check_schema_version, exact, parse};
-use crate::error::Error;
+use crate::model::stage::Stages;
 
 /// Usage per customer per month that replaces stage defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -20,31 +18,7 @@ pub struct UsageOverrides {
     per_customer: IndexMap<String, Decimal>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UsageFile {
-    schema_version: u32,
-    per_customer: IndexMap<String, ExactValue>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-struct ExactValue(#[serde(deserialize_with = "exact::decimal")] Decimal);
-
 impl UsageOverrides {
-    /// Parses a usage file and checks every metric and value.
-    pub fn load(file: &SourceFile, stages: &Stages) -> Result<UsageOverrides, Error> {
-        let usage: UsageFile = parse(file)?;
-        check_schema_version(&file.label, usage.schema_version)?;
-        let per_customer = usage
-            .per_customer
-            .into_iter()
-            .map(|(metric, ExactValue(value))| (metric, value))
-            .collect();
-        UsageOverrides::new(per_customer, stages)
-            .map_err(|(key, message)| Error::data(&file.label, key, message))
-    }
-
     /// Checks overrides given in code or in a scenario; errors are `(key, message)`.
     pub fn new(
         per_customer: IndexMap<String, Decimal>,
@@ -60,7 +34,8 @@ impl UsageOverrides {
                     format!("unknown metric; use one of: {}", known.join(", ")),
                 ));
             }
-            crate::limits::checked_usage(*value).map_err(|message| (key.clone(), message))?;
+            crate::model::limits::checked_usage(*value)
+                .map_err(|message| (key.clone(), message))?;
         }
         Ok(UsageOverrides { per_customer })
     }

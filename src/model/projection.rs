@@ -7,11 +7,11 @@ use rust_decimal::Decimal;
 
 use serde::Serialize;
 
-use crate::cost::Commitment;
-use crate::diff::{Change, Side, diff};
-use crate::limits;
-use crate::money::Money;
-use crate::plan::{Data, PlanError, Planner, Quote, Scenario, Verdict};
+use crate::model::cost::Commitment;
+use crate::model::diff::{Change, Side, diff};
+use crate::model::limits;
+use crate::model::money::Money;
+use crate::model::plan::{Data, PlanError, Planner, Quote, Scenario, Verdict};
 
 /// Growth to project from today's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -411,7 +411,7 @@ mod tests {
     /// lines finds no change to the infrastructure.
     #[test]
     fn the_same_shape_means_no_infrastructure_change() {
-        let data = crate::load_data(&crate::cli::DataArgs {
+        let data = crate::load_data(&crate::app::cli::DataArgs {
             stages: None,
             prices: None,
         })
@@ -423,7 +423,7 @@ mod tests {
                 mrr: Decimal::ZERO,
                 platform: platform.to_owned(),
                 forced_stage: None,
-                usage: crate::data::usage::UsageOverrides::default(),
+                usage: crate::model::usage::UsageOverrides::default(),
                 commitment: Commitment::None,
             };
             let planner = Planner::new(&data, &template);
@@ -439,7 +439,7 @@ mod tests {
                             planner.estimate(stage, later).unwrap(),
                         );
                         let selection = planner.quote(0, Decimal::ZERO).unwrap().selection;
-                        let selection = crate::select::Selection { stage, ..selection };
+                        let selection = crate::model::select::Selection { stage, ..selection };
                         let moved = diff(
                             Side::new(selection, &from, platform),
                             Side::new(selection, &to, platform),

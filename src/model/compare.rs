@@ -1,8 +1,8 @@
 //! Named scenarios side by side, and the lines whose cost differs most
 //! between them. Pure: plans in, a comparison out.
 
-use crate::money::Money;
-use crate::plan::Plan;
+use crate::model::money::Money;
+use crate::model::plan::Plan;
 
 /// A line priced in some of the scenarios, with its cost in each.
 #[derive(Debug, Clone, PartialEq, Eq)]

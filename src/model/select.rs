@@ -1,6 +1,6 @@
 //! Picks the stage for a customer count and the platform variant to run it on.
 
-use crate::data::stage::{Stage, Stages, Variant};
+use crate::model::stage::{Stage, Stages, Variant};
 
 /// Why a stage was picked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

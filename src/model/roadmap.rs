@@ -6,17 +6,13 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{SourceFile, check_schema_version, exact, parse};
-use crate::error::Error;
-
-/// The built-in `roadmap.json`.
-pub const BUILTIN: &str = include_str!("../../roadmap.json");
+use super::exact;
 
 /// `roadmap.json`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roadmap {
-    schema_version: u32,
+    pub(crate) schema_version: u32,
     /// "Aim for 99.9% (< 45 min downtime/month)".
     pub uptime: Uptime,
     /// The backup schedule.
@@ -84,17 +80,4 @@ pub struct Alerts {
     pub storage_used_percent: Decimal,
     /// Failed jobs > 10.
     pub failed_jobs: u32,
-}
-
-impl Roadmap {
-    /// Parses and checks the built-in roadmap file.
-    pub fn builtin() -> Result<Roadmap, Error> {
-        let file = SourceFile {
-            label: "roadmap.json".to_owned(),
-            text: BUILTIN.to_owned(),
-        };
-        let roadmap: Roadmap = parse(&file)?;
-        check_schema_version(&file.label, roadmap.schema_version)?;
-        Ok(roadmap)
-    }
 }

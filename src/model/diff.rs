@@ -6,11 +6,11 @@
 
 use serde::Serialize;
 
-use crate::cost::{Estimate, PricedLine};
-use crate::data::stage::Stages;
-use crate::money::Money;
-use crate::plan::Plan;
-use crate::select::{Selection, variant_for};
+use crate::model::cost::{Estimate, PricedLine};
+use crate::model::money::Money;
+use crate::model::plan::Plan;
+use crate::model::select::{Selection, variant_for};
+use crate::model::stage::Stages;
 
 /// How a line or component changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

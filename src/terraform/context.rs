@@ -8,13 +8,13 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::data::catalog::Unit;
-use crate::data::roadmap::{BackupStep, Roadmap};
-use crate::data::stage::{Count, Quantity};
-use crate::money::{Money, format_quantity, format_unit_price};
-use crate::plan::{Data, Plan};
+use crate::model::money::{Money, format_quantity, format_unit_price};
+use crate::model::plan::{Data, Plan};
+use crate::model::prices::Unit;
+use crate::model::roadmap::{BackupStep, Roadmap};
+use crate::model::select::variant_for;
+use crate::model::stage::{Count, Quantity};
 use crate::report::plan::range_text;
-use crate::select::variant_for;
 
 /// Names the user chose for what is generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +95,7 @@ struct ComponentContext {
 #[derive(Debug, Clone, Serialize)]
 struct CostContext {
     lines: Vec<CostLine>,
-    unpriced: Vec<crate::data::stage::Unpriced>,
+    unpriced: Vec<crate::model::stage::Unpriced>,
     total: String,
     share_of_mrr: String,
     verdict: String,
@@ -231,7 +231,7 @@ impl TemplateContext {
                 }
             }
         }
-        let usage = crate::cost::UsageProfile::new(stage, &plan.scenario.usage);
+        let usage = crate::model::cost::UsageProfile::new(stage, &plan.scenario.usage);
         TemplateContext {
             app: AppContext {
                 name: naming.app_name.clone(),

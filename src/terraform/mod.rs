@@ -2,7 +2,7 @@
 //!
 //! One strict registry (a missing value is an error, not an empty string),
 //! HTML escaping off, every template and partial registered up front.
-//! Built-in templates are embedded ([`crate::data::embedded::TEMPLATES`]);
+//! Built-in templates are embedded ([`crate::catalog::embedded::TEMPLATES`]);
 //! `--templates DIR` replaces them file by file (`DIR/aws/network.tf.hbs`).
 //! A variant renders every template in the folder named after it
 //! (`templates/heroku/`) and in the folders it shares with other variants
@@ -11,7 +11,10 @@
 //! holds pieces any template includes.
 
 pub mod context;
+pub mod generate;
 pub mod helpers;
+pub mod regenerate;
+pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -20,8 +23,8 @@ use std::path::Path;
 use handlebars::Handlebars;
 use indexmap::IndexMap;
 
-use crate::data::stage::Stages;
 use crate::error::Error;
+use crate::model::stage::Stages;
 use context::TemplateContext;
 
 const PARTIALS: &str = "partials/";

@@ -2,22 +2,22 @@
 
 use std::fs;
 
-use crate::cli::{CompareArgs, DiffArgs, RoadmapArgs};
-use crate::data::scenarios::{self, ScenarioSpec};
-use crate::data::usage::UsageOverrides;
-use crate::diff::{Side, diff};
+use super::{
+    Outcome, checked_platform_and_usage, gate_breaches, known_platforms, plan_error, read_input,
+};
+use crate::app::cli::{CompareArgs, DiffArgs, RoadmapArgs};
+use crate::catalog::scenarios::{self, ScenarioSpec};
 use crate::error::Error;
-use crate::plan::{Data, Plan, Planner, Quote, Scenario, plan};
+use crate::model::diff::{Side, diff};
+use crate::model::plan::{Data, Plan, Planner, Quote, Scenario, plan};
+use crate::model::projection::{Growth, plan_months, project, quarters};
+use crate::model::usage::UsageOverrides;
 use crate::printable::shown;
-use crate::projection::{Growth, plan_months, project, quarters};
 use crate::report::compare::CompareReport;
 use crate::report::diff::DiffReport;
 use crate::report::roadmap::RoadmapReport;
 use crate::report::table::Fit;
 use crate::report::{self, Format, TabularFormat, chart};
-use crate::{
-    Outcome, checked_platform_and_usage, gate_breaches, known_platforms, plan_error, read_input,
-};
 
 /// `infraplan compare`.
 pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Error> {
@@ -122,9 +122,9 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
             };
             let inputs = project(&growth).map_err(|past| {
                 let what = if past.customers {
-                    format!("more than {} customers", crate::money::format_quantity(crate::limits::MAX_CUSTOMERS.into()))
+                    format!("more than {} customers", crate::model::money::format_quantity(crate::model::limits::MAX_CUSTOMERS.into()))
                 } else {
-                    format!("an MRR over {}", crate::money::Money::round(crate::limits::MAX_MRR))
+                    format!("an MRR over {}", crate::model::money::Money::round(crate::model::limits::MAX_MRR))
                 };
                 let flag = if past.customers || args.mrr_growth.is_none() {
                     "--growth"
@@ -193,7 +193,7 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
 pub fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Outcome, Error> {
     let platforms = known_platforms(&data.stages);
     let usage = match &args.usage {
-        Some(path) => UsageOverrides::load(&read_input(path, "--usage")?, &data.stages)?,
+        Some(path) => crate::catalog::usage::load(&read_input(path, "--usage")?, &data.stages)?,
         None => UsageOverrides::default(),
     };
     let scenario =

@@ -16,12 +16,13 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::stage::Stages;
-use super::usage::UsageOverrides;
-use super::{SourceFile, check_schema_version, exact};
-use crate::cost::Commitment;
+use super::{SourceFile, check_schema_version};
 use crate::error::Error;
-use crate::plan::Scenario;
+use crate::model::cost::Commitment;
+use crate::model::exact;
+use crate::model::plan::Scenario;
+use crate::model::stage::Stages;
+use crate::model::usage::UsageOverrides;
 
 /// A scenario as written, before it is checked against the data.
 #[derive(Debug, Clone, Deserialize)]
@@ -126,7 +127,7 @@ pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSp
             .map_err(|_| scenario_error("customers", "must be a whole number, 0 or more"))?,
         mrr: Decimal::from_str(mrr)
             .ok()
-            .filter(|mrr| crate::limits::checked_mrr(*mrr).is_ok())
+            .filter(|mrr| crate::model::limits::checked_mrr(*mrr).is_ok())
             .ok_or_else(|| {
                 scenario_error(
                     "mrr",
@@ -172,7 +173,7 @@ impl ScenarioSpec {
         let platform = self
             .paas
             .clone()
-            .unwrap_or_else(|| crate::plan::DEFAULT_PLATFORM.to_owned());
+            .unwrap_or_else(|| crate::model::plan::DEFAULT_PLATFORM.to_owned());
         if !platforms.contains(&platform.as_str()) {
             return Err((
                 "paas".to_owned(),
@@ -201,13 +202,14 @@ impl ScenarioSpec {
                 message,
             )
         })?;
-        let customers = crate::limits::checked_customers(self.customers).map_err(|message| {
-            (
-                "customers".to_owned(),
-                format!("{} {message}", self.customers),
-            )
-        })?;
-        let mrr = crate::limits::checked_mrr(self.mrr)
+        let customers =
+            crate::model::limits::checked_customers(self.customers).map_err(|message| {
+                (
+                    "customers".to_owned(),
+                    format!("{} {message}", self.customers),
+                )
+            })?;
+        let mrr = crate::model::limits::checked_mrr(self.mrr)
             .map_err(|message| ("mrr".to_owned(), format!("{} {message}", self.mrr)))?;
         Ok(Scenario {
             customers,
@@ -237,13 +239,13 @@ struct MonthEntry {
 
 /// Reads a month-by-month table for `roadmap --from-file`:
 /// `{"schema_version": 1, "months": [{"customers": 20, "mrr": "2000"}, …]}`.
-pub fn load_months(file: &SourceFile) -> Result<Vec<crate::projection::MonthInput>, Error> {
+pub fn load_months(file: &SourceFile) -> Result<Vec<crate::model::projection::MonthInput>, Error> {
     let parsed: MonthsFile = super::parse(file)?;
     check_schema_version(&file.label, parsed.schema_version)?;
     if parsed.months.is_empty() {
         return Err(Error::data(&file.label, "months", "lists no month"));
     }
-    let most = crate::limits::MAX_MONTHS;
+    let most = crate::model::limits::MAX_MONTHS;
     if parsed.months.len() > most as usize {
         return Err(Error::data(
             &file.label,
@@ -262,11 +264,11 @@ pub fn load_months(file: &SourceFile) -> Result<Vec<crate::projection::MonthInpu
             let field = |name: &str, message: String| {
                 Error::data(&file.label, format!("months[{index}].{name}"), message)
             };
-            Ok(crate::projection::MonthInput {
-                customers: crate::limits::checked_customers(month.customers).map_err(
+            Ok(crate::model::projection::MonthInput {
+                customers: crate::model::limits::checked_customers(month.customers).map_err(
                     |message| field("customers", format!("{} {message}", month.customers)),
                 )?,
-                mrr: crate::limits::checked_mrr(month.mrr)
+                mrr: crate::model::limits::checked_mrr(month.mrr)
                     .map_err(|message| field("mrr", format!("{} {message}", month.mrr)))?,
             })
         })

@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::merge::merge3;
-use crate::render::RenderedFile;
-use crate::write::FileState;
+use crate::terraform::RenderedFile;
+use crate::terraform::regenerate::merge::merge3;
+use crate::terraform::regenerate::write::FileState;
 
 /// The suffix of infraplan's version of a file the user changed.
 pub const SIDECAR_SUFFIX: &str = ".infraplan-new";

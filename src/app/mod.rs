@@ -1,0 +1,408 @@
+//! Runs each command: reads its inputs, plans, and reports; returns what to
+//! print and the exit code.
+
+pub mod cli;
+pub mod commands;
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::app::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
+use crate::catalog::{SourceFile, embedded, layered_files};
+use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error};
+use crate::model::plan::{Data, Gate, PlanError, Scenario, plan};
+use crate::model::select::SelectError;
+use crate::model::stage::Stages;
+use crate::model::usage::UsageOverrides;
+use crate::report;
+use crate::report::listing;
+use crate::report::plan::PlanReport;
+use crate::report::table::Fit;
+use crate::terraform::context::{Naming, TemplateContext};
+use crate::terraform::generate;
+use crate::terraform::generate::Mode;
+use crate::terraform::report::GenerateReport;
+
+/// What a command produced: text for standard output and error, and the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Everything to print on standard output.
+    pub stdout: String,
+    /// A line for standard error (a broken budget gate), if any.
+    pub stderr: String,
+    /// The process exit code.
+    pub code: u8,
+}
+
+impl Outcome {
+    fn ok(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            stderr: String::new(),
+            code: EXIT_OK,
+        }
+    }
+
+    /// `stdout`, failing with [`EXIT_BUDGET`] when `gate` is broken; `broken`
+    /// lists what broke it (a scenario, a month).
+    pub(crate) fn gated(stdout: String, gate: Option<Gate>, broken: &[String]) -> Outcome {
+        match gate {
+            Some(gate) if !broken.is_empty() => Outcome {
+                stdout,
+                stderr: format!(
+                    "error: --fail-on {}: the budget gate is broken by {}\n",
+                    gate.name(),
+                    broken.join("; ")
+                ),
+                code: EXIT_BUDGET,
+            },
+            _ => Outcome::ok(stdout),
+        }
+    }
+}
+
+/// Columns to fit tables to: the terminal's when standard output is one, else
+/// `$COLUMNS`, else 100.
+fn terminal_width() -> usize {
+    const DEFAULT: usize = 100;
+    let stdout = std::io::stdout();
+    #[cfg(unix)]
+    if std::io::IsTerminal::is_terminal(&stdout)
+        && let Ok(size) = rustix::termios::tcgetwinsize(&stdout)
+        && size.ws_col > 0
+    {
+        return usize::from(size.ws_col);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|columns| (20..=10_000).contains(columns))
+        .unwrap_or(DEFAULT)
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    if let Command::Resolve(args) = &cli.command {
+        let resolved = generate::resolve(&args.out, &args.files, Duration::from_secs(args.wait))?;
+        return Ok(Outcome::ok(crate::terraform::report::resolved_text(
+            &args.out, &resolved,
+        )));
+    }
+    let data = load_data(&cli.data)?;
+    let fit = if cli.wide {
+        Fit::Wide
+    } else {
+        Fit::Columns(terminal_width())
+    };
+    match cli.command {
+        Command::Plan(args) => {
+            let scenario = scenario_from(&args.scenario, &data)?;
+            let plan = plan(&data, &scenario).map_err(plan_error)?;
+            let report = PlanReport::new(&plan);
+            let stdout = match args.format {
+                report::Format::Table => report.to_text(fit),
+                report::Format::Markdown => report.to_markdown(),
+                report::Format::Json => report::json(&report),
+            };
+            let broken = gate_breaches(args.fail_on, &[("the plan".to_owned(), plan.quote())]);
+            Ok(Outcome::gated(stdout, args.fail_on, &broken))
+        }
+        Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format, fit))),
+        Command::Prices(args) => Ok(Outcome::ok(listing::prices(
+            &data.catalog,
+            args.format,
+            fit,
+        ))),
+        Command::Generate(args) => generate_command(&data, &cli.data, &args, fit),
+        Command::Compare(args) => commands::compare(&data, &args, fit),
+        Command::Roadmap(args) => commands::roadmap(&data, &args, fit),
+        Command::Diff(args) => commands::diff_command(&data, &args, fit),
+        Command::Resolve(_) => unreachable!("resolve runs before the data is loaded"),
+    }
+}
+
+fn generate_command(
+    data: &Data,
+    data_args: &DataArgs,
+    args: &GenerateArgs,
+    fit: Fit,
+) -> Result<Outcome, Error> {
+    generate::check_app_name(&args.name)?;
+    if let Some(domain) = &args.domain {
+        generate::check_domain(domain)?;
+    }
+    generate::check_region(&args.region, &data.catalog.regions())?;
+    // A folder keeps the platform it was generated for unless --paas says otherwise.
+    let recorded = crate::terraform::regenerate::write::recorded_platform(&args.out);
+    let scenario = scenario_on(
+        &args.scenario,
+        data,
+        recorded
+            .as_deref()
+            .unwrap_or(crate::model::plan::DEFAULT_PLATFORM),
+    )?;
+    let plan = plan(data, &scenario).map_err(plan_error)?;
+    let templates = crate::terraform::templates_for(
+        crate::terraform::load_templates(embedded::TEMPLATES, args.templates.as_deref())?,
+        plan.selection.variant_name,
+    );
+    crate::terraform::check_component_names(&templates, &data.stages)?;
+    let naming = Naming {
+        app_name: args.name.clone(),
+        region: args.region.clone(),
+        domain: args.domain.clone(),
+    };
+    let context = TemplateContext::new(&plan, data, &naming);
+    let fingerprint = generate::fingerprint(&context, &templates);
+    // Parsing the templates is most of a run's cost: done only when the
+    // folder's records cannot stand in for a rendering.
+    let render = || {
+        crate::terraform::Renderer::new(templates.clone())?
+            .render_variant(plan.selection.variant_name, &context)
+    };
+    let mode = match (args.check, args.dry_run) {
+        (true, _) => Mode::Check,
+        (false, true) => Mode::DryRun,
+        (false, false) => Mode::Write,
+    };
+    let flags = generate_flags(args, data_args, &scenario);
+    let target = generate::Target {
+        plan: &plan,
+        naming: &naming,
+        flags: &flags,
+        fingerprint: Some(&fingerprint),
+    };
+    let generated = generate::regenerate(
+        &args.out,
+        &render,
+        target,
+        args.force,
+        mode,
+        Duration::from_secs(args.wait),
+    )?;
+    let report = GenerateReport::new(&args.out, mode, &plan, &generated);
+    let stdout = match args.format {
+        report::Format::Json => report::json(&report),
+        report::Format::Table => report.to_text(fit),
+        report::Format::Markdown => report.to_markdown(),
+    };
+    let pending = generated.conflicts().next().is_some();
+    let code = if mode == Mode::Check && (generated.differs || pending) {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    };
+    Ok(Outcome {
+        stdout,
+        stderr: String::new(),
+        code,
+    })
+}
+
+/// The flags, as shell words, that generate `scenario` with `args`' names
+/// and files into another folder; the platform is always named.
+fn generate_flags(args: &GenerateArgs, data_args: &DataArgs, scenario: &Scenario) -> Vec<String> {
+    let mut flags: Vec<(&str, String)> = vec![
+        ("--customers", scenario.customers.to_string()),
+        ("--mrr", scenario.mrr.normalize().to_string()),
+        ("--paas", scenario.platform.clone()),
+    ];
+    if let Some(stage) = scenario.forced_stage {
+        flags.push(("--stage", stage.to_string()));
+    }
+    if scenario.commitment != crate::model::cost::Commitment::None {
+        flags.push(("--commitment", scenario.commitment.name().to_owned()));
+    }
+    let paths = [
+        ("--usage", &args.scenario.usage),
+        ("--templates", &args.templates),
+        ("--stages", &data_args.stages),
+        ("--prices", &data_args.prices),
+    ];
+    for (flag, path) in paths {
+        if let Some(path) = path {
+            flags.push((flag, path.display().to_string()));
+        }
+    }
+    flags.push(("--name", args.name.clone()));
+    flags.push(("--region", args.region.clone()));
+    if let Some(domain) = &args.domain {
+        flags.push(("--domain", domain.clone()));
+    }
+    flags
+        .into_iter()
+        .map(|(flag, value)| format!("{flag} {}", crate::printable::shell_word(&value)))
+        .collect()
+}
+
+/// What breaks `gate` among named quotes: "NAME (stage N, 24.1% of MRR, over the ceiling)".
+pub(crate) fn gate_breaches(
+    gate: Option<Gate>,
+    quotes: &[(String, crate::model::plan::Quote<'_>)],
+) -> Vec<String> {
+    let Some(gate) = gate else {
+        return Vec::new();
+    };
+    quotes
+        .iter()
+        .filter(|(_, quote)| gate.is_broken_by(quote.assessment.verdict))
+        .map(|(name, quote)| {
+            let share = quote.assessment.share.map_or_else(
+                || {
+                    format!(
+                        ", {} against an MRR of $0, where any positive cost breaks a share-of-MRR limit",
+                        quote.total
+                    )
+                },
+                |share| format!(", {share} of MRR"),
+            );
+            format!(
+                "{name} (stage {}{share}, {})",
+                quote.selection.stage.number,
+                quote.assessment.verdict.label()
+            )
+        })
+        .collect()
+}
+
+/// Loads built-in data, with any folder the user gave layered over it.
+pub fn load_data(args: &DataArgs) -> Result<Data, Error> {
+    let price_files = layered_files(
+        "prices",
+        embedded::PRICES,
+        args.prices.as_deref(),
+        "--prices",
+    )?;
+    let catalog = crate::catalog::prices::load(&price_files)?;
+    let stage_files = layered_files(
+        "stages",
+        embedded::STAGES,
+        args.stages.as_deref(),
+        "--stages",
+    )?;
+    let stages = crate::catalog::stages::load(&stage_files, &catalog)?;
+    let roadmap = crate::catalog::roadmap::builtin()?;
+    Ok(Data {
+        catalog,
+        stages,
+        roadmap,
+    })
+}
+
+/// A scenario from flags, checked against the data.
+pub fn scenario_from(args: &ScenarioArgs, data: &Data) -> Result<Scenario, Error> {
+    scenario_on(args, data, crate::model::plan::DEFAULT_PLATFORM)
+}
+
+/// The scenario, on `default_platform` when `--paas` is not given.
+fn scenario_on(
+    args: &ScenarioArgs,
+    data: &Data,
+    default_platform: &str,
+) -> Result<Scenario, Error> {
+    let platform = args.paas.as_deref().unwrap_or(default_platform);
+    let usage = checked_platform_and_usage(platform, args.usage.as_deref(), data)?;
+    Ok(Scenario {
+        customers: args.customers,
+        mrr: args.mrr,
+        platform: platform.to_owned(),
+        forced_stage: args.stage,
+        usage,
+        commitment: args.commitment,
+    })
+}
+
+/// Checks `--paas` against the stages' variants and loads `--usage`.
+pub fn checked_platform_and_usage(
+    paas: &str,
+    usage: Option<&Path>,
+    data: &Data,
+) -> Result<UsageOverrides, Error> {
+    let platforms = known_platforms(&data.stages);
+    if !platforms.contains(&paas) {
+        return Err(Error::usage(
+            "--paas",
+            format!(
+                "unknown platform \"{}\"; use one of: {}",
+                crate::printable::shown(paas),
+                platforms.join(", ")
+            ),
+        ));
+    }
+    match usage {
+        Some(path) => crate::catalog::usage::load(&read_input(path, "--usage")?, &data.stages),
+        None => Ok(UsageOverrides::default()),
+    }
+}
+
+/// Every platform some stage has a variant for, in stage order.
+pub fn known_platforms(stages: &Stages) -> Vec<&str> {
+    let mut platforms: Vec<&str> = Vec::new();
+    for stage in stages.all() {
+        for name in stage.variants.keys() {
+            if !platforms.contains(&name.as_str()) {
+                platforms.push(name);
+            }
+        }
+    }
+    platforms
+}
+
+/// Reads a file a flag names.
+pub fn read_input(path: &Path, flag: &str) -> Result<SourceFile, Error> {
+    let text = crate::input::read_text(path).map_err(|source| Error::NoInput {
+        flag: flag.to_owned(),
+        path: path.to_owned(),
+        reason: source.to_string(),
+    })?;
+    Ok(SourceFile {
+        label: path.display().to_string(),
+        text,
+    })
+}
+
+/// A planning failure, as the flag or data file that caused it.
+pub fn plan_error(error: PlanError) -> Error {
+    let error = match error {
+        PlanError::Select(error) => error,
+        PlanError::Overflow {
+            file,
+            key,
+            sku,
+            customers,
+        } => {
+            return Error::data(
+                &file,
+                key,
+                format!(
+                    "pricing {sku} for {customers} customers comes to more than {} a month, past what infraplan computes exactly; check the line's sizing and the SKU's price",
+                    crate::model::money::Money::round(crate::model::limits::MAX_MONTHLY_COST)
+                ),
+            );
+        }
+    };
+    match error {
+        SelectError::UnknownStage { asked, known } => {
+            let known: Vec<String> = known.iter().map(u32::to_string).collect();
+            Error::usage(
+                "--stage",
+                format!(
+                    "there is no stage {asked}; use one of: {}",
+                    known.join(", ")
+                ),
+            )
+        }
+        SelectError::UnknownVariant {
+            stage,
+            asked,
+            known,
+        } => Error::usage(
+            "--paas",
+            format!(
+                "stage {stage} has no \"{}\" variant; use one of: {}",
+                crate::printable::shown(&asked),
+                known.join(", ")
+            ),
+        ),
+    }
+}

@@ -387,6 +387,47 @@ mod tests {
         assert_eq!(stages.all().len(), 1);
     }
 
+    /// Lines each under the monthly cost limit but past it together: the
+    /// total and the estimate both stop at the line that crosses it.
+    #[test]
+    fn lines_that_add_up_past_the_limit_stop_at_the_line_that_crosses() {
+        use crate::model::cost::{Commitment, CompiledVariant, Overflow, UsageProfile};
+        use crate::model::usage::UsageOverrides;
+        // Each line: 1,356,000 servers × 1,000,000 each × 730 hours × $0.10,
+        // about $99 trillion a month; the eleventh takes the total past $1,000 trillion.
+        let lines: Vec<String> = (0..11)
+            .map(|index| {
+                format!(
+                    r#"{{"sku": "t.server", "label": "l{index}", "count": {{"fixed": 1356000}}, "each": "1000000"}}"#
+                )
+            })
+            .collect();
+        let stages = load_with(&format!(
+            r#"{{"id": "web", "name": "Web", "why": "w", "lines": [{}]}}"#,
+            lines.join(", ")
+        ))
+        .unwrap();
+        let stage = &stages.all()[0];
+        let catalog = crate::catalog::prices::load(&[SourceFile {
+            label: "prices/t.json".to_owned(),
+            text: PRICES.to_owned(),
+        }])
+        .unwrap();
+        let overrides = UsageOverrides::default();
+        let compiled = CompiledVariant::compile(
+            &stage.variants["t"],
+            &catalog,
+            UsageProfile::new(stage, &overrides),
+            Commitment::None,
+        );
+        let crossing = Overflow {
+            component: 0,
+            line: 10,
+        };
+        assert_eq!(compiled.total(0), Err(crossing));
+        assert_eq!(compiled.estimate(0).unwrap_err(), crossing);
+    }
+
     #[test]
     fn disk_per_instance_needs_a_counted_component_first() {
         let error = error_of(

@@ -425,16 +425,12 @@ impl<'a> CompiledVariant<'a> {
             let monthly = line
                 .monthly(customers)
                 .ok_or_else(|| self.overflow(index))?;
-            // Each line is within the limit, so a stage's few lines cannot
-            // overflow a decimal: the limit is checked once, at the end.
+            // Each line is within the limit, and a stage file's lines are too
+            // few to overflow a decimal: the limit is checked once, at the end.
             total += monthly.amount();
         }
         if bounded(Some(total)).is_none() {
-            // The estimate names the line that took the running total past it.
-            return match self.estimate(customers) {
-                Err(overflow) => Err(overflow),
-                Ok(_) => unreachable!("the estimate adds the same lines"),
-            };
+            return Err(self.line_past_limit(customers));
         }
         Ok(Money::round(total))
     }
@@ -551,6 +547,21 @@ impl<'a> CompiledVariant<'a> {
             total: Money::round(total),
             warnings,
         })
+    }
+
+    /// The line whose cost takes the running total past the limit, for a
+    /// total known to be past it: the one `estimate` stops at.
+    fn line_past_limit(&self, customers: u64) -> Overflow {
+        let mut running = Decimal::ZERO;
+        let index = self
+            .lines
+            .iter()
+            .position(|line| {
+                running += line.monthly(customers).map_or(Decimal::ZERO, Money::amount);
+                bounded(Some(running)).is_none()
+            })
+            .unwrap_or(self.lines.len().saturating_sub(1));
+        self.overflow(index)
     }
 
     fn overflow(&self, index: usize) -> Overflow {
@@ -832,9 +843,8 @@ mod tests {
                                     .sum::<Money>(),
                                 total
                             );
-                            let reference = estimate;
-                            sum += reference.total.amount();
-                            weighted += reference.total.amount() * Decimal::from(customers);
+                            sum += total.amount();
+                            weighted += total.amount() * Decimal::from(customers);
                             compared += 1;
                         }
                         digest.push_str(&format!(

@@ -295,7 +295,7 @@ impl<'a> Planner<'a> {
     }
 
     /// The scenario at `customers` and `mrr`.
-    pub fn scenario_at(&self, customers: u64, mrr: Decimal) -> Scenario {
+    fn scenario_at(&self, customers: u64, mrr: Decimal) -> Scenario {
         Scenario {
             customers,
             mrr,
@@ -409,7 +409,16 @@ impl<'a> Planner<'a> {
             .all()
             .iter()
             .position(|known| known.number == stage.number)
-            .unwrap_or_else(|| unreachable!("stage {} is one of the stages", stage.number));
+            .ok_or_else(|| SelectError::UnknownStage {
+                asked: stage.number,
+                known: self
+                    .data
+                    .stages
+                    .all()
+                    .iter()
+                    .map(|known| known.number)
+                    .collect(),
+            })?;
         let compiled = self.compiled[index].get_or_init(|| {
             let (variant_name, variant) = variant_for(stage, &self.scenario.platform)?;
             let usage = UsageProfile::new(stage, &self.scenario.usage);

@@ -438,8 +438,13 @@ mod tests {
                             planner.estimate(stage, customers).unwrap(),
                             planner.estimate(stage, later).unwrap(),
                         );
-                        let selection = planner.quote(0, Decimal::ZERO).unwrap().selection;
-                        let selection = crate::model::select::Selection { stage, ..selection };
+                        let selection = crate::model::select::select(
+                            &data.stages,
+                            customers,
+                            platform,
+                            Some(stage.number),
+                        )
+                        .unwrap();
                         let moved = diff(
                             Side::new(selection, &from, platform),
                             Side::new(selection, &to, platform),

@@ -5,16 +5,23 @@
 //! quoting.
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
     RenderErrorReason,
 };
 use serde_json::Value;
 
 /// Registers every helper on `registry`.
 pub fn register(registry: &mut Handlebars<'_>) {
-    registry.register_helper("hcl_string", Box::new(hcl_string_helper));
-    registry.register_helper("hcl_number", Box::new(hcl_number_helper));
-    registry.register_helper("hcl_comment", Box::new(hcl_comment_helper));
+    let helpers: [(&'static str, WriteText); 3] = [
+        ("hcl_string", |text| Ok(hcl_string(text))),
+        ("hcl_number", |text| {
+            hcl_number(text).map(str::to_owned).ok_or("a number")
+        }),
+        ("hcl_comment", |text| Ok(hcl_comment(text))),
+    ];
+    for (name, write) in helpers {
+        registry.register_helper(name, Box::new(TextHelper { name, write }));
+    }
 }
 
 /// `{{hcl_string value}}`: a quoted HCL string literal. Escapes `\`, `"`,
@@ -73,39 +80,29 @@ fn param_text(helper: &Helper<'_>, name: &'static str) -> Result<String, RenderE
     }
 }
 
-fn hcl_string_helper(
-    helper: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    out.write(&hcl_string(&param_text(helper, "hcl_string")?))?;
-    Ok(())
+/// What a helper writes for its parameter's text, or the kind of value it wanted.
+type WriteText = fn(&str) -> Result<String, &'static str>;
+
+/// A helper that writes what `write` makes of its one parameter's text.
+struct TextHelper {
+    name: &'static str,
+    write: WriteText,
 }
 
-fn hcl_number_helper(
-    helper: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    let text = param_text(helper, "hcl_number")?;
-    let number = hcl_number(&text).ok_or(RenderErrorReason::InvalidParamType("a number"))?;
-    out.write(number)?;
-    Ok(())
-}
-
-fn hcl_comment_helper(
-    helper: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    out.write(&hcl_comment(&param_text(helper, "hcl_comment")?))?;
-    Ok(())
+impl HelperDef for TextHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        helper: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let text = param_text(helper, self.name)?;
+        let written = (self.write)(&text).map_err(RenderErrorReason::InvalidParamType)?;
+        out.write(&written)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::{project_dir, scratch_dir, tree};
+use crate::support::{copy_tree, project_dir, scratch_dir, tree};
 
 /// Rounds of two racing runs.
 const ROUNDS: usize = 30;
@@ -43,19 +43,6 @@ fn run(out: &Path, customers: &str) -> i32 {
         .unwrap()
         .code()
         .unwrap()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// The folder after running `scenarios` one after another on a copy of `start`.

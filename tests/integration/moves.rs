@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use hcl::{Expression, ObjectKey};
 
-use crate::support::{infraplan, scratch_dir, tree};
+use crate::support::{copy_tree, infraplan, scratch_dir, tree};
 use crate::terraform::{parse_dir, planned_changes, schema_problems, terraform, terraform_test};
 
 /// The scenario flags of each stage, with the names both folders share.
@@ -77,27 +77,7 @@ fn a_folder_of_one_stage_is_never_rewritten_into_another() {
                 .contains(&format!("--out {}-{other} ", old.display()))
         );
         // The suggested command writes stage 3 into a folder of its own.
-        let run = generate(&old, &scenario(3, paas), &[]);
-        let command = run
-            .stderr
-            .trim_end()
-            .split_once("with its own state: ")
-            .unwrap()
-            .1
-            .replacen(
-                "infraplan ",
-                &format!("{} ", env!("CARGO_BIN_EXE_infraplan")),
-                1,
-            );
-        let output = std::process::Command::new("sh")
-            .args(["-c", &command])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{command}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        follow_refusal(&old, &scenario(3, paas));
         let manifest =
             std::fs::read_to_string(dir.join("infra-stage3/.infraplan/manifest.json")).unwrap();
         assert!(manifest.contains("\"stage\": 3"), "{manifest}");
@@ -451,12 +431,4 @@ fn move_test(main: &str, values: &serde_json::Map<String, serde_json::Value>) ->
         &adopt[..start],
         &adopt[end..]
     )
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for (path, bytes) in tree(from) {
-        let target = to.join(path);
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::write(target, bytes).unwrap();
-    }
 }

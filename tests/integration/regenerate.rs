@@ -16,7 +16,7 @@ use infraplan::terraform::{Renderer, load_templates, templates_for};
 use infraplan::{load_data, scenario_from};
 use rust_decimal::Decimal;
 
-use crate::support::{infraplan, infraplan_ok, scratch_dir, snapshot_settings, tree};
+use crate::support::{copy_tree, infraplan, infraplan_ok, scratch_dir, snapshot_settings, tree};
 
 /// `infraplan generate` for stage 2 on Heroku into `out`, with extra flags.
 fn generate(out: &Path, customers: &str, extra: &[&str]) -> crate::support::Run {
@@ -274,24 +274,9 @@ fn an_interrupted_write_leaves_the_folder_before_or_after() {
         prices: None,
     })
     .unwrap();
-    let scenario = scenario_from(
-        &ScenarioArgs {
-            customers: 180,
-            mrr: Decimal::from(27_000),
-            paas: Some("heroku".to_owned()),
-            stage: None,
-            usage: None,
-            commitment: infraplan::model::cost::Commitment::None,
-        },
-        &data,
-    )
-    .unwrap();
+    let scenario = heroku_scenario(&data, 180, 27_000);
     let plan = infraplan::model::plan::plan(&data, &scenario).unwrap();
-    let naming = Naming {
-        app_name: "saas-app".to_owned(),
-        region: "us-east-1".to_owned(),
-        domain: Some("example.com".to_owned()),
-    };
+    let naming = example_naming();
     let templates = templates_for(
         load_templates(embedded::TEMPLATES, None).unwrap(),
         plan.selection.variant_name,
@@ -428,19 +413,6 @@ fn leftovers(out: &Path) -> Vec<PathBuf> {
                 .starts_with(&format!(".{name}.infraplan-"))
         })
         .collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -837,24 +809,9 @@ fn unchanged_inputs_skip_rendering() {
         prices: None,
     })
     .unwrap();
-    let scenario = scenario_from(
-        &ScenarioArgs {
-            customers: 120,
-            mrr: Decimal::from(18_000),
-            paas: Some("heroku".to_owned()),
-            stage: None,
-            usage: None,
-            commitment: infraplan::model::cost::Commitment::None,
-        },
-        &data,
-    )
-    .unwrap();
+    let scenario = heroku_scenario(&data, 120, 18_000);
     let plan = infraplan::model::plan::plan(&data, &scenario).unwrap();
-    let naming = Naming {
-        app_name: "saas-app".to_owned(),
-        region: "us-east-1".to_owned(),
-        domain: Some("example.com".to_owned()),
-    };
+    let naming = example_naming();
     let templates = templates_for(
         load_templates(embedded::TEMPLATES, None).unwrap(),
         plan.selection.variant_name,
@@ -880,4 +837,33 @@ fn unchanged_inputs_skip_rendering() {
         run("another").is_err(),
         "other inputs render (and this renderer refuses)"
     );
+}
+
+/// The scenario `generate --paas heroku --customers CUSTOMERS --mrr MRR` plans.
+fn heroku_scenario(
+    data: &infraplan::model::plan::Data,
+    customers: u64,
+    mrr: u32,
+) -> infraplan::model::plan::Scenario {
+    scenario_from(
+        &ScenarioArgs {
+            customers,
+            mrr: Decimal::from(mrr),
+            paas: Some("heroku".to_owned()),
+            stage: None,
+            usage: None,
+            commitment: infraplan::model::cost::Commitment::None,
+        },
+        data,
+    )
+    .unwrap()
+}
+
+/// The names `generate` uses by default, with `--domain example.com`.
+fn example_naming() -> Naming {
+    Naming {
+        app_name: "saas-app".to_owned(),
+        region: "us-east-1".to_owned(),
+        domain: Some("example.com".to_owned()),
+    }
 }

@@ -4,8 +4,8 @@
 //!   variants), reported as scenarios per second and time per scenario; and
 //!   the compiled engine alone (`Planner::quote`), stage by stage;
 //! - plan: `infraplan plan` run end to end (start-up, parsing and validating
-//!   the embedded data, costing, printing), against `true`, the floor of any
-//!   process;
+//!   the embedded data, costing, printing), against a Rust hello-world
+//!   binary, the floor of any Rust program;
 //! - generate: `infraplan generate` for stage 3 into a new folder, against
 //!   copying the same files with an fsync of each (any tool must at least
 //!   write them durably), and a regeneration with nothing to change against
@@ -128,15 +128,19 @@ fn main() {
         );
     };
 
-    // A whole `plan` process against the floor any process pays: `true`,
-    // interleaved so both see the same machine.
+    // A whole `plan` process against the floor a Rust program pays: a
+    // hello-world binary built with the same compiler, interleaved so both
+    // see the same machine.
+    let scratch = std::env::temp_dir().join(format!("infraplan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let hello = hello_world(&scratch);
     let plan_args = ["plan", "--customers", "120", "--mrr", "18000"];
-    let (plans, trues) = interleaved(
+    let (plans, hellos) = interleaved(
         PROCESS_RUNS,
         |_| run(&plan_args),
         |_| {
-            let status = Command::new("true").status().expect("true runs");
-            assert!(status.success());
+            let output = Command::new(&hello).output().expect("hello world runs");
+            assert!(output.status.success());
         },
     );
     println!(
@@ -145,14 +149,12 @@ fn main() {
         spread(&plans)
     );
     println!(
-        "true: the same number of `true` processes: {}",
-        spread(&trues)
+        "hello world: the same number of runs of a Rust hello-world binary (rustc -O): {}",
+        spread(&hellos)
     );
-    println!("  plan / true (medians): {}", ratio(&plans, &trues));
+    println!("  plan / hello world (medians): {}", ratio(&plans, &hellos));
 
     // `roadmap` over ten years and `compare` of 100 scenarios, against `plan`.
-    let scratch = std::env::temp_dir().join(format!("infraplan-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).expect("scratch folder");
     let scenarios_file = scratch.join("scenarios.json");
     let listed: Vec<String> = (0..100_u64)
         .map(|index| {
@@ -289,6 +291,23 @@ fn main() {
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// A hello-world binary, built in `folder` by the `rustc` that cargo uses.
+fn hello_world(folder: &Path) -> PathBuf {
+    let source = folder.join("hello.rs");
+    std::fs::write(&source, "fn main() { println!(\"hello, world\"); }\n")
+        .expect("hello.rs written");
+    let binary = folder.join("hello");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let status = Command::new(rustc)
+        .args(["-C", "opt-level=3", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .status()
+        .expect("rustc runs");
+    assert!(status.success(), "rustc builds hello world");
+    binary
 }
 
 /// `roadmap` arguments for `months` months.

@@ -13,10 +13,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 fn file(label: &str, text: &str) -> SourceFile {
-    SourceFile {
-        label: label.to_owned(),
-        text: text.to_owned(),
-    }
+    SourceFile::user(label.to_owned(), text.to_owned())
 }
 
 /// The built-in files of a folder, with `replace` in place of the one at `index`.

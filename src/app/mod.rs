@@ -355,10 +355,7 @@ pub fn read_input(path: &Path, flag: &str) -> Result<SourceFile, Error> {
         path: path.to_owned(),
         reason: source.to_string(),
     })?;
-    Ok(SourceFile {
-        label: path.display().to_string(),
-        text,
-    })
+    Ok(SourceFile::user(path.display().to_string(), text))
 }
 
 /// A planning failure, as the flag or data file that caused it.

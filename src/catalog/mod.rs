@@ -13,6 +13,7 @@ pub mod scenarios;
 pub mod stages;
 pub mod usage;
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,29 @@ pub struct SourceFile {
     /// What messages call it: `stages/01-solo-founder.json` or the user's path.
     pub label: String,
     /// The file's contents.
-    pub text: String,
+    pub text: Cow<'static, str>,
+    /// Embedded in the binary, where a test has already checked it strictly.
+    pub(crate) built_in: bool,
+}
+
+impl SourceFile {
+    /// A file embedded in the binary.
+    pub fn built_in(label: String, text: &'static str) -> Self {
+        SourceFile {
+            label,
+            text: Cow::Borrowed(text),
+            built_in: true,
+        }
+    }
+
+    /// A file the user gave, checked in full.
+    pub fn user(label: String, text: String) -> Self {
+        SourceFile {
+            label,
+            text: Cow::Owned(text),
+            built_in: false,
+        }
+    }
 }
 
 /// Built-in files merged with a user folder: same name replaces, new name adds.
@@ -39,17 +62,14 @@ pub struct SourceFile {
 /// file system.
 pub fn layered_files(
     folder: &str,
-    builtin: &[(&str, &str)],
+    builtin: &[(&str, &'static str)],
     override_dir: Option<&Path>,
     flag: &str,
 ) -> Result<Vec<SourceFile>, Error> {
     let mut files: IndexMap<String, SourceFile> = builtin
         .iter()
         .map(|(name, text)| {
-            let file = SourceFile {
-                label: format!("{folder}/{name}"),
-                text: (*text).to_owned(),
-            };
+            let file = SourceFile::built_in(format!("{folder}/{name}"), text);
             ((*name).to_owned(), file)
         })
         .collect();
@@ -65,7 +85,7 @@ pub fn layered_files(
                 .map(|name| name.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let label = path.display().to_string();
-            files.insert(name, SourceFile { label, text });
+            files.insert(name, SourceFile::user(label, text));
         }
     }
     files.sort_keys();
@@ -103,34 +123,41 @@ fn json_files_in(dir: &Path, flag: &str) -> Result<Vec<PathBuf>, Error> {
 /// Parses `file` strictly as `T`, naming the key path of any error. A UTF-8
 /// byte-order mark is skipped; a key given twice in one object is an error
 /// (JSON parsers disagree on which one wins).
+///
+/// The plain parse runs first: the key path is only worked out for a file that
+/// fails, and built-in files skip the duplicate-key scan, which a test runs on
+/// each of them, so a run on the built-in data pays for one parse.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Error> {
     let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
-    if let Some((path, key)) = duplicate_key(text) {
-        let at = if path.is_empty() { String::new() } else { path };
+    if !file.built_in
+        && let Some((path, key)) = duplicate_key(text)
+    {
         return Err(Error::data(
             &file.label,
-            at,
+            path,
             format!(
                 "the key \"{}\" is given twice; keep one",
                 crate::printable::shown(&key)
             ),
         ));
     }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let key = error.path().to_string();
-        // serde_path_to_error says `.` or `?` for the document itself.
-        let key = if key == "." || key == "?" {
-            String::new()
-        } else {
-            key
-        };
-        Error::data(&file.label, key, error.inner().to_string())
-    })?;
-    deserializer
-        .end()
-        .map_err(|error| Error::data(&file.label, "", error.to_string()))?;
-    Ok(value)
+    serde_json::from_str(text).map_err(|plain| {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(error) => {
+                let key = error.path().to_string();
+                // serde_path_to_error says `.` or `?` for the document itself.
+                let key = if key == "." || key == "?" {
+                    String::new()
+                } else {
+                    key
+                };
+                Error::data(&file.label, key, error.inner().to_string())
+            }
+            // Only trailing text after the value fails the plain parse here.
+            Ok(_) => Error::data(&file.label, "", plain.to_string()),
+        }
+    })
 }
 
 /// The first key given twice in one JSON object: the path of the object
@@ -251,10 +278,7 @@ mod tests {
     }
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            label: "sample.json".to_owned(),
-            text: text.to_owned(),
-        }
+        SourceFile::user("sample.json".to_owned(), text.to_owned())
     }
 
     #[test]
@@ -306,6 +330,52 @@ mod tests {
         assert!(error.to_string().starts_with("sample.json: "), "{error}");
     }
 
+    /// Built-in files skip the per-SKU and per-stage checks at run time
+    /// because this test runs them: the same bytes, read as a user's files,
+    /// pass every check and load to the same data.
+    #[test]
+    fn built_in_data_passes_every_check_a_users_file_gets() {
+        let as_user = |folder: &str, files: &[(&str, &'static str)]| -> Vec<SourceFile> {
+            files
+                .iter()
+                .map(|(name, text)| {
+                    SourceFile::user(format!("{folder}/{name}"), (*text).to_owned())
+                })
+                .collect()
+        };
+        let built_in = |folder: &str, files: &[(&str, &'static str)]| -> Vec<SourceFile> {
+            files
+                .iter()
+                .map(|(name, text)| SourceFile::built_in(format!("{folder}/{name}"), text))
+                .collect()
+        };
+        let checked_catalog = prices::load(&as_user("prices", embedded::PRICES)).unwrap();
+        assert!(!checked_catalog.is_built_in());
+        let checked = stages::load(&as_user("stages", embedded::STAGES), &checked_catalog).unwrap();
+        let catalog = prices::load(&built_in("prices", embedded::PRICES)).unwrap();
+        assert!(catalog.is_built_in());
+        let trusted = stages::load(&built_in("stages", embedded::STAGES), &catalog).unwrap();
+        assert_eq!(format!("{checked:?}"), format!("{trusted:?}"));
+        let skus = |catalog: &crate::model::prices::Catalog| {
+            format!("{:?}", catalog.skus().collect::<Vec<_>>())
+        };
+        assert_eq!(skus(&checked_catalog), skus(&catalog));
+    }
+
+    /// Built-in files skip the duplicate-key scan at run time because this
+    /// test runs it on each of them.
+    #[test]
+    fn built_in_files_give_no_key_twice() {
+        let built_in = embedded::STAGES
+            .iter()
+            .chain(embedded::PRICES)
+            .copied()
+            .chain([("roadmap.json", roadmap::BUILTIN)]);
+        for (name, text) in built_in {
+            assert_eq!(duplicate_key(text), None, "{name}");
+        }
+    }
+
     #[test]
     fn a_folder_replaces_built_in_files_by_name() {
         let dir = std::env::temp_dir().join(format!("infraplan-layer-{}", std::process::id()));
@@ -315,7 +385,7 @@ mod tests {
         fs::write(dir.join("notes.txt"), "ignored").unwrap();
         let builtin = [("a.json", "built-in a"), ("b.json", "built-in b")];
         let files = layered_files("stages", &builtin, Some(&dir), "--stages").unwrap();
-        let texts: Vec<&str> = files.iter().map(|file| file.text.as_str()).collect();
+        let texts: Vec<&str> = files.iter().map(|file| &*file.text).collect();
         assert_eq!(texts, ["built-in a", "user b", "user c"]);
         assert_eq!(files[0].label, "stages/a.json");
         assert!(files[1].label.ends_with("b.json"));

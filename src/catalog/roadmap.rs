@@ -9,10 +9,7 @@ pub const BUILTIN: &str = include_str!("../../roadmap.json");
 
 /// Parses and checks the built-in roadmap file.
 pub fn builtin() -> Result<Roadmap, Error> {
-    let file = SourceFile {
-        label: "roadmap.json".to_owned(),
-        text: BUILTIN.to_owned(),
-    };
+    let file = SourceFile::built_in("roadmap.json".to_owned(), BUILTIN);
     let roadmap: Roadmap = parse(&file)?;
     check_schema_version(&file.label, roadmap.schema_version)?;
     Ok(roadmap)

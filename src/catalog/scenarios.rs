@@ -323,13 +323,13 @@ mod tests {
 
     #[test]
     fn file_errors_name_the_scenario_and_the_field() {
-        let file = SourceFile {
-            label: "scenarios.json".to_owned(),
-            text: r#"{"schema_version": 1, "scenarios": [
+        let file = SourceFile::user(
+            "scenarios.json".to_owned(),
+            r#"{"schema_version": 1, "scenarios": [
                 {"name": "today", "customers": 120, "mrr": "18000"},
                 {"name": "growth", "customers": "many", "mrr": "30000"}]}"#
                 .to_owned(),
-        };
+        );
         let error = load(&file).unwrap_err().to_string();
         assert!(
             error.starts_with("scenarios.json: scenarios[1] (\"growth\"): customers: invalid type"),

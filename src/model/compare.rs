@@ -1,6 +1,8 @@
 //! Named scenarios side by side, and the lines whose cost differs most
 //! between them. Pure: plans in, a comparison out.
 
+use indexmap::IndexMap;
+
 use crate::model::money::Money;
 use crate::model::plan::Plan;
 
@@ -27,31 +29,38 @@ impl DifferingLine {
 /// The lines whose monthly cost differs most between `plans`, at most `limit`,
 /// largest spread first (ties in the order lines first appear).
 pub fn differing_lines(plans: &[&Plan<'_>], limit: usize) -> Vec<DifferingLine> {
-    let mut lines: Vec<DifferingLine> = Vec::new();
+    // Keyed by borrowed names: a line is only written out if it is kept.
+    let mut costs: IndexMap<(&str, &str, Option<&str>), Vec<Money>> = IndexMap::new();
     for (column, plan) in plans.iter().enumerate() {
         for line in &plan.estimate.lines {
-            let sku = match line.label {
-                Some(label) => format!("{} ({label})", line.sku.id),
-                None => line.sku.id.clone(),
-            };
-            let component = line.component.name.clone();
-            let index = lines
-                .iter()
-                .position(|known| known.component == component && known.sku == sku)
-                .unwrap_or_else(|| {
-                    lines.push(DifferingLine {
-                        component,
-                        sku,
-                        monthly: vec![Money::ZERO; plans.len()],
-                    });
-                    lines.len() - 1
-                });
-            lines[index].monthly[column] = lines[index].monthly[column] + line.monthly;
+            let key = (
+                line.component.name.as_str(),
+                line.sku.id.as_str(),
+                line.label,
+            );
+            let monthly = costs
+                .entry(key)
+                .or_insert_with(|| vec![Money::ZERO; plans.len()]);
+            monthly[column] = monthly[column] + line.monthly;
         }
     }
-    lines.retain(|line| line.spread() > Money::ZERO);
+    let mut lines: Vec<(Money, DifferingLine)> = costs
+        .into_iter()
+        .map(|((component, sku, label), monthly)| {
+            let line = DifferingLine {
+                component: component.to_owned(),
+                sku: match label {
+                    Some(label) => format!("{sku} ({label})"),
+                    None => sku.to_owned(),
+                },
+                monthly,
+            };
+            (line.spread(), line)
+        })
+        .filter(|(spread, _)| *spread > Money::ZERO)
+        .collect();
     // A stable sort keeps first-seen order among equal spreads: same input, same output.
-    lines.sort_by_key(|line| std::cmp::Reverse(line.spread()));
+    lines.sort_by_key(|(spread, _)| std::cmp::Reverse(*spread));
     lines.truncate(limit);
-    lines
+    lines.into_iter().map(|(_, line)| line).collect()
 }

@@ -186,12 +186,20 @@ impl fmt::Display for Unit {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     skus: IndexMap<String, Sku>,
+    built_in: bool,
 }
 
 impl Catalog {
     /// SKUs already validated, by id; see `catalog::prices::load`.
-    pub(crate) fn from_skus(skus: IndexMap<String, Sku>) -> Catalog {
-        Catalog { skus }
+    /// `built_in` says every one comes from the built-in price files.
+    pub(crate) fn from_skus(skus: IndexMap<String, Sku>, built_in: bool) -> Catalog {
+        Catalog { skus, built_in }
+    }
+
+    /// Whether every SKU is built in, so stages checked against the built-in
+    /// catalog need no second check.
+    pub(crate) fn is_built_in(&self) -> bool {
+        self.built_in
     }
 
     /// The SKU with this id.

@@ -143,31 +143,101 @@ pub struct Component {
 
 /// One priced line: which SKU, and how much of it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "WrittenLine", into = "WrittenLine")]
 pub struct Line {
     /// Tells apart lines of one component that price the same SKU
     /// (`primary`, `standby`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What is priced.
-    #[serde(flatten)]
     pub sku: SkuChoice,
     /// How much of it.
-    #[serde(flatten)]
     pub quantity: Quantity,
     /// For a line sized by count: SKU units each counted resource takes (a
     /// container task's vCPUs or GB of memory); one when left out.
+    pub each: Option<Decimal>,
+}
+
+/// A line as a stage file writes it: one of `sku` and `sku_by_tier`, one of
+/// `count`, `usage` and `per_instance`. Read through this flat form rather
+/// than serde's `flatten`, which buffers every line before reading it and
+/// lets unknown keys through.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenLine {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sku_by_tier: Option<Tiers>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    count: Option<Count>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    usage: Option<UsageRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    per_instance: Option<PerInstance>,
     #[serde(
         default,
         deserialize_with = "exact::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub each: Option<Decimal>,
+    each: Option<Decimal>,
+}
+
+impl TryFrom<WrittenLine> for Line {
+    type Error = &'static str;
+
+    fn try_from(written: WrittenLine) -> Result<Line, Self::Error> {
+        let sku = match (written.sku, written.sku_by_tier) {
+            (Some(id), None) => SkuChoice::Sku(id),
+            (None, Some(tiers)) => SkuChoice::SkuByTier(tiers),
+            _ => return Err("a line names its SKU with exactly one of `sku` and `sku_by_tier`"),
+        };
+        let quantity = match (written.count, written.usage, written.per_instance) {
+            (Some(count), None, None) => Quantity::Count(count),
+            (None, Some(usage), None) => Quantity::Usage(usage),
+            (None, None, Some(per)) => Quantity::PerInstance(per),
+            _ => {
+                return Err(
+                    "a line is sized by exactly one of `count`, `usage` and `per_instance`",
+                );
+            }
+        };
+        Ok(Line {
+            label: written.label,
+            sku,
+            quantity,
+            each: written.each,
+        })
+    }
+}
+
+impl From<Line> for WrittenLine {
+    fn from(line: Line) -> WrittenLine {
+        let (sku, sku_by_tier) = match line.sku {
+            SkuChoice::Sku(id) => (Some(id), None),
+            SkuChoice::SkuByTier(tiers) => (None, Some(tiers)),
+        };
+        let (mut count, mut usage, mut per_instance) = (None, None, None);
+        match line.quantity {
+            Quantity::Count(rule) => count = Some(rule),
+            Quantity::Usage(rule) => usage = Some(rule),
+            Quantity::PerInstance(rule) => per_instance = Some(rule),
+        }
+        WrittenLine {
+            label: line.label,
+            sku,
+            sku_by_tier,
+            count,
+            usage,
+            per_instance,
+            each: line.each,
+        }
+    }
 }
 
 /// A fixed SKU, or one chosen by the size of a metric.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum SkuChoice {
     /// Always this SKU.
     Sku(String),
@@ -198,8 +268,7 @@ pub struct Tier {
 }
 
 /// How a line's quantity follows from the scenario.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum Quantity {
     /// A number of running resources (billed per hour or per month).
     Count(Count),

@@ -6,6 +6,8 @@
 //! [`Align::Below`] print as indented lines under their row. `--wide` turns
 //! fitting off: every column inline, one line per cell line.
 
+use std::borrow::Cow;
+
 use crate::printable::escape_controls;
 
 /// How a column's cells line up.
@@ -240,36 +242,37 @@ fn fitted_widths(natural: &[usize], aligns: &[Align], total: usize) -> Vec<usize
 
 /// One table row, its cells wrapped to `widths`, as one or more lines.
 fn push_row(out: &mut String, cells: &[String], widths: &[usize], aligns: &[Align]) {
-    let wrapped: Vec<Vec<String>> = cells
+    let wrapped: Vec<Vec<Cow<'_, str>>> = cells
         .iter()
         .zip(widths)
         .zip(aligns)
         .map(|((cell, &width), align)| match align {
-            Align::Right => cell.split('\n').map(str::to_owned).collect(),
+            Align::Right => cell.split('\n').map(Cow::Borrowed).collect(),
             Align::Left | Align::Below => wrap(cell, width),
         })
         .collect();
     let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
     for index in 0..height {
-        let mut line = String::new();
+        let line_start = out.len();
         for (column, lines) in wrapped.iter().enumerate() {
             if column > 0 {
-                line.push_str("  ");
+                out.push_str("  ");
             }
-            let cell = lines.get(index).map_or("", String::as_str);
-            let pad = " ".repeat(widths[column].saturating_sub(width(cell)));
+            let cell = lines.get(index).map_or("", |line| line);
+            let pad = std::iter::repeat_n(' ', widths[column].saturating_sub(width(cell)));
             match aligns[column] {
                 Align::Right => {
-                    line.push_str(&pad);
-                    line.push_str(cell);
+                    out.extend(pad);
+                    out.push_str(cell);
                 }
                 Align::Left | Align::Below => {
-                    line.push_str(cell);
-                    line.push_str(&pad);
+                    out.push_str(cell);
+                    out.extend(pad);
                 }
             }
         }
-        out.push_str(line.trim_end());
+        let kept = out[line_start..].trim_end().len();
+        out.truncate(line_start + kept);
         out.push('\n');
     }
 }
@@ -277,45 +280,57 @@ fn push_row(out: &mut String, cells: &[String], widths: &[usize], aligns: &[Alig
 /// `text` in lines of at most `room` characters: each of its own lines
 /// wrapped at spaces, and a word longer than `room` broken after a `.`, `-`
 /// or `/` where it can be, else where it must. (A broken word's pieces never
-/// share a line: each is the longest that fits.)
-fn wrap(text: &str, room: usize) -> Vec<String> {
+/// share a line: each is the longest that fits.) A line that already fits,
+/// with single spaces between words, is kept as it is.
+fn wrap(text: &str, room: usize) -> Vec<Cow<'_, str>> {
     let room = room.max(1);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
+        let plain =
+            !paragraph.starts_with(' ') && !paragraph.ends_with(' ') && !paragraph.contains("  ");
+        if plain && width(paragraph) <= room {
+            lines.push(Cow::Borrowed(paragraph));
+            continue;
+        }
         let mut line = String::new();
+        let mut line_width = 0;
         for word in paragraph.split(' ').filter(|word| !word.is_empty()) {
             for piece in split_word(word, room) {
-                let needed = width(&line) + usize::from(!line.is_empty()) + width(&piece);
-                if !line.is_empty() && needed > room {
-                    lines.push(std::mem::take(&mut line));
+                let piece_width = width(piece);
+                if line_width > 0 && line_width + 1 + piece_width > room {
+                    lines.push(Cow::Owned(std::mem::take(&mut line)));
+                    line_width = 0;
                 }
-                if !line.is_empty() {
+                if line_width > 0 {
                     line.push(' ');
+                    line_width += 1;
                 }
-                line.push_str(&piece);
+                line.push_str(piece);
+                line_width += piece_width;
             }
         }
-        lines.push(line);
+        lines.push(Cow::Owned(line));
     }
     lines
 }
 
-/// A word as pieces no longer than `room`.
-fn split_word(word: &str, room: usize) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    while chars.len() - start > room {
-        let window = &chars[start..start + room];
-        let cut = window
-            .iter()
-            .rposition(|c| matches!(c, '.' | '-' | '/'))
-            .map_or(room, |position| position + 1);
-        pieces.push(chars[start..start + cut].iter().collect::<String>());
-        start += cut;
-    }
-    pieces.push(chars[start..].iter().collect());
-    pieces
+/// A word as pieces no longer than `room` characters.
+fn split_word(word: &str, room: usize) -> impl Iterator<Item = &str> {
+    let mut rest = word;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let cut = match rest.char_indices().nth(room) {
+            None => rest.len(),
+            Some((limit, _)) => rest[..limit]
+                .rfind(['.', '-', '/'])
+                .map_or(limit, |position| position + 1),
+        };
+        let (piece, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(piece)
+    })
 }
 
 fn widest_line(cell: &str) -> usize {

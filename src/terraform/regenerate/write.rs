@@ -423,11 +423,7 @@ pub fn recorded_platform(folder: &Path) -> Option<String> {
 fn recorded_manifest(folder: &Path) -> Option<Manifest> {
     let label = folder.join(RECORDS_DIR).join(MANIFEST_FILE);
     let text = crate::input::read_text(&label).ok()?;
-    parse(&SourceFile {
-        label: label.display().to_string(),
-        text,
-    })
-    .ok()
+    parse(&SourceFile::user(label.display().to_string(), text)).ok()
 }
 
 /// The manifest and infraplan's versions of the files it tracks, from the
@@ -444,11 +440,8 @@ fn read_records(folder: &Path) -> Result<Option<Records>, Error> {
         Err(error) if error.is_not_found() => return Ok(None),
         Err(error) => return Err(broken(String::new(), format!("cannot read it: {error}"))),
     };
-    let manifest: Manifest = parse(&SourceFile {
-        label: label.clone(),
-        text,
-    })
-    .map_err(|error| broken(String::new(), error.to_string()))?;
+    let manifest: Manifest = parse(&SourceFile::user(label.clone(), text))
+        .map_err(|error| broken(String::new(), error.to_string()))?;
     if !(1..=MANIFEST_SCHEMA_VERSION).contains(&manifest.schema_version) {
         return Err(broken(
             "schema_version".to_owned(),

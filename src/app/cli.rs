@@ -7,6 +7,7 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
+use crate::error::{Expected, Problem};
 use crate::model::cost::Commitment;
 use crate::model::limits;
 use crate::model::plan::Gate;
@@ -239,37 +240,37 @@ pub struct FormatArgs {
     pub format: Format,
 }
 
-fn parse_customers(text: &str) -> Result<u64, String> {
+// clap words a value parser's error as "invalid value 'X' for '--flag': {error}".
+
+fn parse_customers(text: &str) -> Result<u64, Problem> {
     let customers = text
         .trim()
         .parse::<u64>()
-        .map_err(|_| "must be a whole number of customers, 0 or more".to_owned())?;
-    limits::checked_customers(customers).map_err(|message| format!("{customers} {message}"))
+        .map_err(|_| Problem::Expected(Expected::Customers))?;
+    Ok(limits::checked_customers(customers)?)
 }
 
-fn parse_mrr(text: &str) -> Result<Decimal, String> {
-    let value = Decimal::from_str(text.trim()).map_err(|_| {
-        "must be a number of US dollars, 0 or more, such as 18000 or 18000.50".to_owned()
-    })?;
-    limits::checked_mrr(value).map_err(|message| format!("{value} {message}"))
+fn parse_mrr(text: &str) -> Result<Decimal, Problem> {
+    let value = Decimal::from_str(text.trim()).map_err(|_| Problem::Expected(Expected::Dollars))?;
+    Ok(limits::checked_mrr(value)?)
 }
 
 /// A percentage from 0 to `most`.
-fn parse_percent_up_to(text: &str, most: u32) -> Result<Decimal, String> {
+fn parse_percent_up_to(text: &str, most: u32) -> Result<Decimal, Problem> {
     Decimal::from_str(text.trim())
         .ok()
         .filter(|percent| !percent.is_sign_negative() || percent.is_zero())
         .filter(|percent| *percent <= Decimal::from(most))
         .map(|percent| percent.abs())
-        .ok_or_else(|| format!("must be a percentage from 0 to {most}, such as 25 or 2.5"))
+        .ok_or(Problem::Expected(Expected::PercentUpTo(most)))
 }
 
-fn parse_percent(text: &str) -> Result<Decimal, String> {
+fn parse_percent(text: &str) -> Result<Decimal, Problem> {
     parse_percent_up_to(text, 1000)
 }
 
 /// Churn is a share of the customers there are: at most all of them.
-fn parse_churn(text: &str) -> Result<Decimal, String> {
+fn parse_churn(text: &str) -> Result<Decimal, Problem> {
     parse_percent_up_to(text, 100)
 }
 
@@ -306,12 +307,12 @@ fn commitment_parser() -> impl clap::builder::TypedValueParser<Value = Commitmen
     })
 }
 
-fn parse_stage(text: &str) -> Result<u32, String> {
+fn parse_stage(text: &str) -> Result<u32, Problem> {
     text.trim()
         .parse::<u32>()
         .ok()
         .filter(|stage| *stage > 0)
-        .ok_or_else(|| "must be a stage number such as 1, 2 or 3".to_owned())
+        .ok_or(Problem::Expected(Expected::Stage))
 }
 
 /// A clap error on one line: its message and any hint lines, without the

@@ -7,9 +7,10 @@ use super::{
 };
 use crate::app::cli::{CompareArgs, DiffArgs, RoadmapArgs};
 use crate::catalog::scenarios::{self, ScenarioSpec};
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::model::diff::{Side, diff};
-use crate::model::plan::{Data, Plan, Planner, Quote, Scenario, plan};
+use crate::model::limits::Limited;
+use crate::model::plan::{Data, Plan, PlanError, Planner, Quote, Scenario, plan};
 use crate::model::projection::{Growth, plan_months, project, quarters};
 use crate::model::usage::UsageOverrides;
 use crate::printable::shown;
@@ -30,14 +31,11 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
     }
     for text in &args.scenarios {
         let spec = scenarios::parse_inline(text, None)
-            .map_err(|message| Error::usage("--scenario", message))?;
+            .map_err(|problem| Error::usage("--scenario", problem))?;
         specs.push(("--scenario".to_owned(), spec));
     }
     if specs.is_empty() {
-        return Err(Error::usage(
-            "compare",
-            "give a SCENARIOS.json file or at least one --scenario name=…,customers=…,mrr=…",
-        ));
+        return Err(Error::usage("compare", Problem::NoScenarios));
     }
     let platforms = known_platforms(&data.stages);
     let mut plans: Vec<(String, Plan<'_>)> = Vec::new();
@@ -48,12 +46,12 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
                 source,
                 &spec.name,
                 "name",
-                "is used by two scenarios; names must differ",
+                Problem::NameTwice,
             ));
         }
         let scenario = spec
             .to_scenario(&data.stages, &platforms)
-            .map_err(|(field, message)| scenario_error(source, &spec.name, &field, &message))?;
+            .map_err(|(field, problem)| scenario_error(source, &spec.name, &field, problem))?;
         // Scenarios that differ only in customers and MRR share a planner.
         let planner = match planners
             .iter()
@@ -65,12 +63,15 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
                 &planners[planners.len() - 1]
             }
         };
-        let planned = planner
-            .plan(scenario.customers, scenario.mrr)
-            .map_err(|error| {
-                let message = plan_error(error).to_string();
-                scenario_error(source, &spec.name, "stage", &message)
-            })?;
+        let planned =
+            planner
+                .plan(scenario.customers, scenario.mrr)
+                .map_err(|error| match error {
+                    PlanError::Select(error) => {
+                        scenario_error(source, &spec.name, "stage", error.into())
+                    }
+                    overflow @ PlanError::Overflow { .. } => plan_error(overflow),
+                })?;
         plans.push((spec.name.clone(), planned));
     }
     let report = CompareReport::new(&plans);
@@ -91,13 +92,24 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
     ))
 }
 
-/// An error in one scenario, naming where it came from, the scenario and the field.
-fn scenario_error(source: &str, name: &str, field: &str, message: &str) -> Error {
-    let name = shown(name);
-    if source.starts_with("--") {
-        Error::usage(source, format!("\"{name}\": {field}: {message}"))
+/// An error in one scenario, naming where it came from (`--scenario` or a
+/// file), the scenario and the field.
+fn scenario_error(source: &str, name: &str, field: &str, problem: Problem) -> Error {
+    if source == "--scenario" {
+        Error::usage(
+            source,
+            Problem::InScenario {
+                name: name.to_owned(),
+                field: field.to_owned(),
+                problem: Box::new(problem),
+            },
+        )
     } else {
-        Error::data(source, format!("scenario \"{name}\": {field}"), message)
+        Error::data(
+            source,
+            format!("scenario \"{}\": {field}", shown(name)),
+            problem,
+        )
     }
 }
 
@@ -110,8 +122,7 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
             scenarios::load_months(&read_input(path, "--from-file")?)?,
         ),
         None => {
-            let missing =
-                |flag: &str| Error::usage(flag, "is required unless --from-file gives the months");
+            let missing = |flag: &str| Error::usage(flag, Problem::NeededWithoutMonthsFile);
             let growth = Growth {
                 customers: args.customers.ok_or_else(|| missing("--customers"))?,
                 mrr: args.mrr.ok_or_else(|| missing("--mrr"))?,
@@ -121,22 +132,18 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
                 months: args.months,
             };
             let inputs = project(&growth).map_err(|past| {
-                let what = if past.customers {
-                    format!("more than {} customers", crate::model::money::format_quantity(crate::model::limits::MAX_CUSTOMERS.into()))
-                } else {
-                    format!("an MRR over {}", crate::model::money::Money::round(crate::model::limits::MAX_MRR))
-                };
-                let flag = if past.customers || args.mrr_growth.is_none() {
+                let flag = if past.what == Limited::Customers || args.mrr_growth.is_none() {
                     "--growth"
                 } else {
                     "--mrr-growth"
                 };
                 Error::usage(
                     flag,
-                    format!(
-                        "month {} would have {what}, past what infraplan plans for; lower {flag} or --months",
-                        past.month
-                    ),
+                    Problem::GrowthPastLimit {
+                        month: past.month,
+                        what: past.what,
+                        flag,
+                    },
                 )
             })?;
             (Some(growth), inputs)
@@ -199,10 +206,19 @@ pub fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Outcome, E
     let scenario =
         |flag: &str, text: &str, default_name: &str| -> Result<(String, Scenario), Error> {
             let spec = scenarios::parse_inline(text, Some(default_name))
-                .map_err(|message| Error::usage(flag, message))?;
-            let mut scenario = spec
-                .to_scenario(&data.stages, &platforms)
-                .map_err(|(field, message)| Error::usage(flag, format!("{field}: {message}")))?;
+                .map_err(|problem| Error::usage(flag, problem))?;
+            let mut scenario =
+                spec.to_scenario(&data.stages, &platforms)
+                    .map_err(|(field, problem)| {
+                        Error::usage(
+                            flag,
+                            Problem::InScenario {
+                                name: spec.name.clone(),
+                                field,
+                                problem: Box::new(problem),
+                            },
+                        )
+                    })?;
             scenario.usage = usage.clone();
             Ok((spec.name, scenario))
         };

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::app::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
 use crate::catalog::{SourceFile, embedded, layered_files};
-use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error};
+use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error, Problem};
 use crate::model::plan::{Data, Gate, PlanError, Scenario, plan};
 use crate::model::select::SelectError;
 use crate::model::stage::Stages;
@@ -322,11 +322,10 @@ pub fn checked_platform_and_usage(
     if !platforms.contains(&paas) {
         return Err(Error::usage(
             "--paas",
-            format!(
-                "unknown platform \"{}\"; use one of: {}",
-                crate::printable::shown(paas),
-                platforms.join(", ")
-            ),
+            Problem::UnknownPlatform {
+                given: paas.to_owned(),
+                known: platforms.iter().map(|known| (*known).to_owned()).collect(),
+            },
         ));
     }
     match usage {
@@ -360,46 +359,18 @@ pub fn read_input(path: &Path, flag: &str) -> Result<SourceFile, Error> {
 
 /// A planning failure, as the flag or data file that caused it.
 pub fn plan_error(error: PlanError) -> Error {
-    let error = match error {
-        PlanError::Select(error) => error,
+    match error {
         PlanError::Overflow {
             file,
             key,
             sku,
             customers,
-        } => {
-            return Error::data(
-                &file,
-                key,
-                format!(
-                    "pricing {sku} for {customers} customers comes to more than {} a month, past what infraplan computes exactly; check the line's sizing and the SKU's price",
-                    crate::model::money::Money::round(crate::model::limits::MAX_MONTHLY_COST)
-                ),
-            );
+        } => Error::data(&file, key, Problem::CostPastLimit { sku, customers }),
+        PlanError::Select(error @ SelectError::UnknownStage { .. }) => {
+            Error::usage("--stage", error)
         }
-    };
-    match error {
-        SelectError::UnknownStage { asked, known } => {
-            let known: Vec<String> = known.iter().map(u32::to_string).collect();
-            Error::usage(
-                "--stage",
-                format!(
-                    "there is no stage {asked}; use one of: {}",
-                    known.join(", ")
-                ),
-            )
+        PlanError::Select(error @ SelectError::UnknownVariant { .. }) => {
+            Error::usage("--paas", error)
         }
-        SelectError::UnknownVariant {
-            stage,
-            asked,
-            known,
-        } => Error::usage(
-            "--paas",
-            format!(
-                "stage {stage} has no \"{}\" variant; use one of: {}",
-                crate::printable::shown(&asked),
-                known.join(", ")
-            ),
-        ),
     }
 }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
 
-use crate::error::Error;
+use crate::error::{Error, Problem};
 
 /// The one schema version every data file carries today.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -132,14 +132,7 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Error> {
     if !file.built_in
         && let Some((path, key)) = duplicate_key(text)
     {
-        return Err(Error::data(
-            &file.label,
-            path,
-            format!(
-                "the key \"{}\" is given twice; keep one",
-                crate::printable::shown(&key)
-            ),
-        ));
+        return Err(Error::data(&file.label, path, Problem::KeyTwice(key)));
     }
     serde_json::from_str(text).map_err(|plain| {
         let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -152,10 +145,14 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Error> {
                 } else {
                     key
                 };
-                Error::data(&file.label, key, error.inner().to_string())
+                Error::data(
+                    &file.label,
+                    key,
+                    Problem::Malformed(error.inner().to_string()),
+                )
             }
             // Only trailing text after the value fails the plain parse here.
-            Ok(_) => Error::data(&file.label, "", plain.to_string()),
+            Ok(_) => Error::data(&file.label, "", Problem::Malformed(plain.to_string())),
         }
     })
 }
@@ -257,9 +254,10 @@ pub fn check_schema_version(file: &str, version: u32) -> Result<(), Error> {
         Err(Error::data(
             file,
             "schema_version",
-            format!(
-                "is {version}, but this infraplan reads version {SCHEMA_VERSION}; update the file or infraplan"
-            ),
+            Problem::SchemaVersion {
+                found: version,
+                reads: SCHEMA_VERSION,
+            },
         ))
     }
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::{SourceFile, check_schema_version, parse};
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::model::prices::*;
 
 /// One `prices/*.json` file.
@@ -36,7 +36,7 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Error> {
                 return Err(Error::data(
                     &file.label,
                     format!("{key}.id"),
-                    format!("\"{}\" is defined twice; SKU ids must be unique", sku.id),
+                    Problem::SkuTwice(sku.id),
                 ));
             }
             sku.provider = price_file.provider.clone();
@@ -49,38 +49,28 @@ pub fn load(files: &[SourceFile]) -> Result<Catalog, Error> {
 
 fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), Error> {
     let fail =
-        |field: &str, message: String| Err(Error::data(file, format!("{key}.{field}"), message));
+        |field: &str, problem: Problem| Err(Error::data(file, format!("{key}.{field}"), problem));
     if !sku.id.starts_with(&format!("{provider}.")) {
         return fail(
             "id",
-            format!(
-                "\"{}\" must start with the file's provider, \"{provider}.\"",
-                sku.id
-            ),
+            Problem::ProviderPrefix {
+                sku: sku.id.clone(),
+                provider: provider.to_owned(),
+            },
         );
     }
     if sku.price.is_sign_negative() {
-        return fail(
-            "price",
-            format!("{} is negative; prices are 0 or more", sku.price),
-        );
+        return fail("price", Problem::NegativePrice(sku.price));
     }
     if sku
         .region
         .as_deref()
         .is_some_and(|region| !is_region_code(region))
     {
-        return fail(
-            "region",
-            "must be a region code such as us-east-1 (lowercase letters, digits and hyphens)"
-                .to_owned(),
-        );
+        return fail("region", Problem::RegionCode);
     }
     if !sku.source.url.starts_with("https://") {
-        return fail(
-            "source.url",
-            "must be the https:// address of the provider's public price page".to_owned(),
-        );
+        return fail("source.url", Problem::SourceUrl);
     }
     if sku
         .source
@@ -88,28 +78,23 @@ fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), 
         .as_deref()
         .is_some_and(|via| !via.starts_with("https://"))
     {
-        return fail(
-            "source.via",
-            "must be the https:// address of the copy the price was read from".to_owned(),
-        );
+        return fail("source.via", Problem::ViaUrl);
     }
     if !is_iso_date(&sku.source.as_of) {
-        return fail(
-            "source.as_of",
-            format!("\"{}\" is not a date written YYYY-MM-DD", sku.source.as_of),
-        );
+        return fail("source.as_of", Problem::NotADate(sku.source.as_of.clone()));
     }
-    check_stated(&sku.source.excerpt, sku.price)
-        .or_else(|message| fail("source.excerpt", message))?;
+    if !mentions_number(&sku.source.excerpt, sku.price) {
+        return fail("source.excerpt", Problem::PriceNotQuoted(sku.price));
+    }
     if let Some(committed) = &sku.commitment_1yr {
-        check_stated(&committed.source.excerpt, committed.price)
-            .or_else(|message| fail("commitment_1yr.source.excerpt", message))?;
-        if committed.price > sku.price || !is_iso_date(&committed.source.as_of) {
+        if !mentions_number(&committed.source.excerpt, committed.price) {
             return fail(
-                "commitment_1yr",
-                "must cost less than on-demand and carry an as_of date written YYYY-MM-DD"
-                    .to_owned(),
+                "commitment_1yr.source.excerpt",
+                Problem::PriceNotQuoted(committed.price),
             );
+        }
+        if committed.price > sku.price || !is_iso_date(&committed.source.as_of) {
+            return fail("commitment_1yr", Problem::Commitment);
         }
     }
     if let Some(free) = &sku.free_per_month {
@@ -120,25 +105,11 @@ fn validate_sku(file: &str, key: &str, provider: &str, sku: &Sku) -> Result<(), 
         {
             return fail(
                 "free_per_month.excerpt",
-                format!(
-                    "does not state the allowance {}; quote the page",
-                    free.amount
-                ),
+                Problem::AllowanceNotQuoted(free.amount),
             );
         }
     }
     Ok(())
-}
-
-/// Whether a cited excerpt states the price it backs.
-fn check_stated(excerpt: &str, price: Decimal) -> Result<(), String> {
-    if mentions_number(excerpt, price) {
-        Ok(())
-    } else {
-        Err(format!(
-            "does not state the price {price}; quote the words on the page that give it"
-        ))
-    }
 }
 
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`: words of lowercase letters

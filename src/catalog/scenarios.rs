@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{SourceFile, check_schema_version};
-use crate::error::Error;
+use crate::error::{Error, Expected, Problem};
 use crate::model::cost::Commitment;
 use crate::model::exact;
 use crate::model::plan::Scenario;
@@ -56,7 +56,8 @@ pub struct ExactDecimal(#[serde(deserialize_with = "exact::decimal")] pub Decima
 
 fn commitment<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Commitment, D::Error> {
     let text = String::deserialize(deserializer)?;
-    Commitment::from_str(&text).map_err(serde::de::Error::custom)
+    Commitment::named(&text)
+        .ok_or_else(|| serde::de::Error::custom(Problem::Expected(Expected::Commitment)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +72,11 @@ pub fn load(file: &SourceFile) -> Result<Vec<ScenarioSpec>, Error> {
     let parsed: ScenarioFile = super::parse(file)?;
     check_schema_version(&file.label, parsed.schema_version)?;
     if parsed.scenarios.is_empty() {
-        return Err(Error::data(&file.label, "scenarios", "lists no scenario"));
+        return Err(Error::data(
+            &file.label,
+            "scenarios",
+            Problem::Empty("scenario"),
+        ));
     }
     parsed
         .scenarios
@@ -85,7 +90,7 @@ pub fn load(file: &SourceFile) -> Result<Vec<ScenarioSpec>, Error> {
                 Error::data(
                     &file.label,
                     format!("scenarios[{index}]{name}: {}", error.path()),
-                    error.inner().to_string(),
+                    Problem::Malformed(error.inner().to_string()),
                 )
             })
         })
@@ -93,7 +98,7 @@ pub fn load(file: &SourceFile) -> Result<Vec<ScenarioSpec>, Error> {
 }
 
 /// Parses `key=value,…`; `name` is required unless `default_name` is given.
-pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSpec, String> {
+pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSpec, Problem> {
     let mut fields: IndexMap<&str, &str> = IndexMap::new();
     for pair in text
         .split(',')
@@ -102,74 +107,69 @@ pub fn parse_inline(text: &str, default_name: Option<&str>) -> Result<ScenarioSp
     {
         let (key, value) = pair
             .split_once('=')
-            .ok_or_else(|| format!("\"{}\" is not key=value", crate::printable::shown(pair)))?;
+            .ok_or_else(|| Problem::NotKeyValue(pair.to_owned()))?;
         if fields.insert(key.trim(), value.trim()).is_some() {
-            return Err(format!("{} is given twice", key.trim()));
+            return Err(Problem::ScenarioKeyTwice(key.trim().to_owned()));
         }
     }
     let name = fields
         .shift_remove("name")
         .or(default_name)
-        .ok_or("name is missing; give name=…")?
+        .ok_or(Problem::NoName)?
         .to_owned();
-    let label = crate::printable::shown(&name);
-    let scenario_error = |field: &str, message: &str| format!("\"{label}\": {field}: {message}");
+    let in_field = |field: &str, problem: Problem| Problem::InScenario {
+        name: name.clone(),
+        field: field.to_owned(),
+        problem: Box::new(problem),
+    };
     let mut required = |key: &str| {
         fields
             .shift_remove(key)
-            .ok_or_else(|| scenario_error(key, "is missing"))
+            .ok_or_else(|| in_field(key, Problem::Missing))
     };
     let customers = required("customers")?;
     let mrr = required("mrr")?;
     let spec = ScenarioSpec {
         customers: customers
             .parse()
-            .map_err(|_| scenario_error("customers", "must be a whole number, 0 or more"))?,
+            .map_err(|_| in_field("customers", Problem::Expected(Expected::Customers)))?,
         mrr: Decimal::from_str(mrr)
             .ok()
             .filter(|mrr| crate::model::limits::checked_mrr(*mrr).is_ok())
-            .ok_or_else(|| {
-                scenario_error(
-                    "mrr",
-                    "must be a number of US dollars from 0 to 1,000,000,000,000",
-                )
-            })?,
+            .ok_or_else(|| in_field("mrr", Problem::Expected(Expected::MrrInRange)))?,
         paas: fields.shift_remove("paas").map(str::to_owned),
         stage: fields
             .shift_remove("stage")
             .map(|stage| {
                 stage
                     .parse()
-                    .map_err(|_| scenario_error("stage", "must be a stage number"))
+                    .map_err(|_| in_field("stage", Problem::Expected(Expected::Stage)))
             })
             .transpose()?,
         commitment: fields
             .shift_remove("commitment")
             .map(|commitment| {
-                Commitment::from_str(commitment)
-                    .map_err(|message| scenario_error("commitment", &message))
+                Commitment::named(commitment)
+                    .ok_or_else(|| in_field("commitment", Problem::Expected(Expected::Commitment)))
             })
             .transpose()?
             .unwrap_or_default(),
         usage: IndexMap::new(),
-        name,
+        name: name.clone(),
     };
     if let Some(unknown) = fields.keys().next() {
-        return Err(scenario_error(
-            unknown,
-            "unknown key; use name, customers, mrr, paas, stage or commitment",
-        ));
+        return Err(in_field(unknown, Problem::UnknownScenarioKey));
     }
     Ok(spec)
 }
 
 impl ScenarioSpec {
-    /// The scenario, checked against the data; errors are `(field, message)`.
+    /// The scenario, checked against the data; errors name the field.
     pub fn to_scenario(
         &self,
         stages: &Stages,
         platforms: &[&str],
-    ) -> Result<Scenario, (String, String)> {
+    ) -> Result<Scenario, (String, Problem)> {
         let platform = self
             .paas
             .clone()
@@ -177,17 +177,22 @@ impl ScenarioSpec {
         if !platforms.contains(&platform.as_str()) {
             return Err((
                 "paas".to_owned(),
-                format!(
-                    "unknown platform \"{}\"; use one of: {}",
-                    crate::printable::shown(&platform),
-                    platforms.join(", ")
-                ),
+                Problem::UnknownPlatform {
+                    given: platform,
+                    known: platforms.iter().map(|known| (*known).to_owned()).collect(),
+                },
             ));
         }
         if let Some(stage) = self.stage
             && stages.get(stage).is_none()
         {
-            return Err(("stage".to_owned(), format!("there is no stage {stage}")));
+            return Err((
+                "stage".to_owned(),
+                Problem::UnknownStage {
+                    asked: stage,
+                    known: stages.all().iter().map(|stage| stage.number).collect(),
+                },
+            ));
         }
         let usage = UsageOverrides::new(
             self.usage
@@ -196,21 +201,17 @@ impl ScenarioSpec {
                 .collect(),
             stages,
         )
-        .map_err(|(key, message)| {
+        .map_err(|error| {
+            let (metric, problem) = error.into_problem();
             (
-                format!("usage.{}", key.trim_start_matches("per_customer.")),
-                message,
+                format!("usage.{}", crate::printable::shown(&metric)),
+                problem,
             )
         })?;
-        let customers =
-            crate::model::limits::checked_customers(self.customers).map_err(|message| {
-                (
-                    "customers".to_owned(),
-                    format!("{} {message}", self.customers),
-                )
-            })?;
+        let customers = crate::model::limits::checked_customers(self.customers)
+            .map_err(|range| ("customers".to_owned(), range.into()))?;
         let mrr = crate::model::limits::checked_mrr(self.mrr)
-            .map_err(|message| ("mrr".to_owned(), format!("{} {message}", self.mrr)))?;
+            .map_err(|range| ("mrr".to_owned(), range.into()))?;
         Ok(Scenario {
             customers,
             mrr,
@@ -243,17 +244,13 @@ pub fn load_months(file: &SourceFile) -> Result<Vec<crate::model::projection::Mo
     let parsed: MonthsFile = super::parse(file)?;
     check_schema_version(&file.label, parsed.schema_version)?;
     if parsed.months.is_empty() {
-        return Err(Error::data(&file.label, "months", "lists no month"));
+        return Err(Error::data(&file.label, "months", Problem::Empty("month")));
     }
-    let most = crate::model::limits::MAX_MONTHS;
-    if parsed.months.len() > most as usize {
+    if parsed.months.len() > crate::model::limits::MAX_MONTHS as usize {
         return Err(Error::data(
             &file.label,
             "months",
-            format!(
-                "lists {} months; infraplan plans at most {most}",
-                parsed.months.len()
-            ),
+            Problem::TooManyMonths(parsed.months.len()),
         ));
     }
     parsed
@@ -261,15 +258,18 @@ pub fn load_months(file: &SourceFile) -> Result<Vec<crate::model::projection::Mo
         .iter()
         .enumerate()
         .map(|(index, month)| {
-            let field = |name: &str, message: String| {
-                Error::data(&file.label, format!("months[{index}].{name}"), message)
+            let field = |name: &str, range| {
+                Error::data(
+                    &file.label,
+                    format!("months[{index}].{name}"),
+                    Problem::OutOfRange(range),
+                )
             };
             Ok(crate::model::projection::MonthInput {
-                customers: crate::model::limits::checked_customers(month.customers).map_err(
-                    |message| field("customers", format!("{} {message}", month.customers)),
-                )?,
+                customers: crate::model::limits::checked_customers(month.customers)
+                    .map_err(|range| field("customers", range))?,
                 mrr: crate::model::limits::checked_mrr(month.mrr)
-                    .map_err(|message| field("mrr", format!("{} {message}", month.mrr)))?,
+                    .map_err(|range| field("mrr", range))?,
             })
         })
         .collect()
@@ -297,15 +297,21 @@ mod tests {
     #[test]
     fn inline_errors_name_the_scenario_and_the_field() {
         assert_eq!(
-            parse_inline("name=growth,customers=-3,mrr=1", None).unwrap_err(),
-            "\"growth\": customers: must be a whole number, 0 or more"
+            parse_inline("name=growth,customers=-3,mrr=1", None)
+                .unwrap_err()
+                .to_string(),
+            "\"growth\": customers: must be a whole number of customers, 0 or more"
         );
         assert_eq!(
-            parse_inline("name=growth,customers=3", None).unwrap_err(),
+            parse_inline("name=growth,customers=3", None)
+                .unwrap_err()
+                .to_string(),
             "\"growth\": mrr: is missing"
         );
         assert_eq!(
-            parse_inline("name=growth,customers=3,mrr=1,colour=red", None).unwrap_err(),
+            parse_inline("name=growth,customers=3,mrr=1,colour=red", None)
+                .unwrap_err()
+                .to_string(),
             "\"growth\": colour: unknown key; use name, customers, mrr, paas, stage or commitment"
         );
         assert_eq!(
@@ -314,10 +320,9 @@ mod tests {
                 .name,
             "from"
         );
-        assert!(
-            parse_inline("customers=3,mrr=1", None)
-                .unwrap_err()
-                .contains("name is missing")
+        assert_eq!(
+            parse_inline("customers=3,mrr=1", None).unwrap_err(),
+            Problem::NoName
         );
     }
 

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::{SourceFile, check_schema_version, parse};
-use crate::error::Error;
+use crate::error::{Error, Named, Problem};
 use crate::model::prices::Catalog;
 use crate::model::stage::*;
 
@@ -29,17 +29,13 @@ pub fn load(files: &[SourceFile], catalog: &Catalog) -> Result<Stages, Error> {
 
 fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
     let file = stage.file.as_str();
-    let fail = |key: String, message: String| Err(Error::data(file, key, message));
+    let fail = |key: String, problem: Problem| Err(Error::data(file, key, problem));
     let most = crate::model::limits::MAX_MONTHLY_COST;
     if stage.band.low > stage.band.high
         || stage.band.low.is_sign_negative()
         || stage.band.high > most
     {
-        return fail(
-            "band".to_owned(),
-            "low must be 0 or more, no higher than high, and high at most 1,000,000,000,000,000"
-                .to_owned(),
-        );
+        return fail("band".to_owned(), Problem::Band);
     }
     let is_percent = |value: Decimal| !value.is_sign_negative() && value <= Decimal::ONE_HUNDRED;
     let guidance_ok = match stage.budget.guidance {
@@ -47,32 +43,22 @@ fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
         Guidance::UnderPercentOfMrr(percent) => is_percent(percent),
     };
     if !guidance_ok {
-        return fail(
-            "budget.guidance".to_owned(),
-            "must be a share of MRR from 0 to 100, or a monthly amount from 0 to 1,000,000,000,000,000"
-                .to_owned(),
-        );
+        return fail("budget.guidance".to_owned(), Problem::Guidance);
     }
     if !is_percent(stage.budget.ceiling_percent_of_mrr) {
-        return fail(
-            "budget.ceiling_percent_of_mrr".to_owned(),
-            "must be a share of MRR from 0 to 100".to_owned(),
-        );
+        return fail("budget.ceiling_percent_of_mrr".to_owned(), Problem::Ceiling);
     }
     if let Some(max) = stage.customers.max
         && max < stage.customers.min
     {
-        return fail("customers.max".to_owned(), format!("{max} is below min"));
+        return fail("customers.max".to_owned(), Problem::MaxBelowMin(max));
     }
     if stage.variants.is_empty() {
-        return fail(
-            "variants".to_owned(),
-            "a stage needs at least one variant".to_owned(),
-        );
+        return fail("variants".to_owned(), Problem::NoVariants);
     }
     for (name, usage) in &stage.usage_per_customer {
-        if let Err(message) = crate::model::limits::checked_usage(usage.value) {
-            return fail(format!("usage_per_customer.{name}.value"), message);
+        if let Err(range) = crate::model::limits::checked_usage(usage.value) {
+            return fail(format!("usage_per_customer.{name}.value"), range.into());
         }
     }
     // Variant names become template folders and Terraform state keys,
@@ -87,16 +73,14 @@ fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
         if !plain(variant_name) {
             return fail(
                 format!("variants.{}", crate::printable::shown(variant_name)),
-                "a variant name is lowercase letters, digits, - and _, starting with a letter"
-                    .to_owned(),
+                Problem::NotPlain(Named::Variant),
             );
         }
         for (index, component) in variant.components.iter().enumerate() {
             if !plain(&component.id) {
                 return fail(
                     format!("variants.{variant_name}.components[{index}].id"),
-                    "a component id is lowercase letters, digits, - and _, starting with a letter"
-                        .to_owned(),
+                    Problem::NotPlain(Named::Component),
                 );
             }
         }
@@ -105,10 +89,7 @@ fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
             let at = format!("variants.{variant_name}.components[{component_index}]");
             let earlier = &variant.components[..component_index];
             if earlier.iter().any(|other| other.id == component.id) {
-                return fail(
-                    format!("{at}.id"),
-                    format!("\"{}\" is used twice", component.id),
-                );
+                return fail(format!("{at}.id"), Problem::IdTwice(component.id.clone()));
             }
             for (line_index, line) in component.lines.iter().enumerate() {
                 let at = format!("{at}.lines[{line_index}]");
@@ -130,12 +111,7 @@ fn validate_stage(stage: &Stage, catalog: &Catalog) -> Result<(), Error> {
                         .get(id)
                         .is_some_and(|sku| sku.free_per_month.is_some());
                     if has_allowance && with_allowance.contains(&id.as_str()) {
-                        return fail(
-                            format!("{at}.sku"),
-                            format!(
-                                "\"{id}\" has a free monthly allowance and is already priced in this variant; price it in one line"
-                            ),
-                        );
+                        return fail(format!("{at}.sku"), Problem::AllowanceTwice(id.clone()));
                     }
                     if has_allowance {
                         with_allowance.push(id);
@@ -156,7 +132,7 @@ fn validate_line(
     at: &str,
 ) -> Result<(), Error> {
     let file = stage.file.as_str();
-    let fail = |key: String, message: String| Err(Error::data(file, key, message));
+    let fail = |key: String, problem: Problem| Err(Error::data(file, key, problem));
     let known_metric =
         |metric: &str| metric == CUSTOMERS_METRIC || stage.usage_per_customer.contains_key(metric);
     let skus: Vec<(String, &str)> = match &line.sku {
@@ -165,7 +141,7 @@ fn validate_line(
             if !known_metric(&tiers.metric) {
                 return fail(
                     format!("{at}.sku_by_tier.metric"),
-                    format!("\"{}\" is not in usage_per_customer", tiers.metric),
+                    Problem::NotAUsageMetric(tiers.metric.clone()),
                 );
             }
             let last = tiers.tiers.len().saturating_sub(1);
@@ -174,19 +150,16 @@ fn validate_line(
                 let key = format!("{at}.sku_by_tier.tiers[{index}].up_to");
                 match (tier.up_to, index == last) {
                     (None, false) => {
-                        return fail(key, "only the last tier may leave up_to out".to_owned());
+                        return fail(key, Problem::OpenTierBeforeLast);
                     }
                     (Some(up_to), _) if previous.is_some_and(|previous| up_to <= previous) => {
-                        return fail(key, "tiers must ascend".to_owned());
+                        return fail(key, Problem::TiersDescend);
                     }
                     (up_to, _) => previous = up_to.or(previous),
                 }
             }
             if tiers.tiers.is_empty() {
-                return fail(
-                    format!("{at}.sku_by_tier.tiers"),
-                    "needs at least one tier".to_owned(),
-                );
+                return fail(format!("{at}.sku_by_tier.tiers"), Problem::NoTiers);
             }
             tiers
                 .tiers
@@ -203,42 +176,30 @@ fn validate_line(
     };
     for (key, id) in skus {
         let Some(sku) = catalog.get(id) else {
-            return fail(
-                key,
-                format!("unknown SKU \"{id}\"; use an id from `infraplan prices`"),
-            );
+            return fail(key, Problem::UnknownSku(id.to_owned()));
         };
         if matches!(line.quantity, Quantity::Count(_)) && !sku.unit.is_per_resource() {
             return fail(
                 key,
-                format!(
-                    "\"{id}\" is priced per {}, so size it by usage, not by count",
-                    sku.unit
-                ),
+                Problem::CountedByUsage {
+                    sku: id.to_owned(),
+                    unit: sku.unit.to_string(),
+                },
             );
         }
     }
     if let Some(each) = line.each {
         if !matches!(line.quantity, Quantity::Count(_)) {
-            return fail(
-                format!("{at}.each"),
-                "only a line sized by count takes each".to_owned(),
-            );
+            return fail(format!("{at}.each"), Problem::EachWithoutCount);
         }
         if each <= Decimal::ZERO || each > Decimal::from(1_000_000) {
-            return fail(
-                format!("{at}.each"),
-                "must be more than 0 and at most 1,000,000".to_owned(),
-            );
+            return fail(format!("{at}.each"), Problem::EachOutOfRange);
         }
     }
     match &line.quantity {
         Quantity::Count(Count::Scale(scale)) => {
             if scale.per_customers == 0 || scale.min > scale.max {
-                return fail(
-                    format!("{at}.count.scale"),
-                    "per_customers must be over 0 and min no more than max".to_owned(),
-                );
+                return fail(format!("{at}.count.scale"), Problem::Scale);
             }
         }
         Quantity::Count(Count::Fixed(_)) => {}
@@ -246,41 +207,29 @@ fn validate_line(
             if !known_metric(&rule.metric) {
                 return fail(
                     format!("{at}.usage.metric"),
-                    format!("\"{}\" is not in usage_per_customer", rule.metric),
+                    Problem::NotAUsageMetric(rule.metric.clone()),
                 );
             }
             for (index, metric) in rule.also.iter().enumerate() {
                 if metric == CUSTOMERS_METRIC || !known_metric(metric) {
                     return fail(
                         format!("{at}.usage.also[{index}]"),
-                        format!(
-                            "\"{}\" is not in usage_per_customer",
-                            crate::printable::shown(metric)
-                        ),
+                        Problem::NotAUsageMetric(metric.clone()),
                     );
                 }
             }
             if rule.multiplier.is_sign_negative() || rule.minimum.is_sign_negative() {
-                return fail(
-                    format!("{at}.usage"),
-                    "multiplier and minimum must be 0 or more".to_owned(),
-                );
+                return fail(format!("{at}.usage"), Problem::NegativeUsageRule);
             }
             if rule.round_up_to.is_some_and(|step| step <= Decimal::ZERO) {
-                return fail(
-                    format!("{at}.usage.round_up_to"),
-                    "must be more than 0".to_owned(),
-                );
+                return fail(format!("{at}.usage.round_up_to"), Problem::RoundUpTo);
             }
         }
         Quantity::PerInstance(per) => {
             if !counted.contains(&per.component.as_str()) {
                 return fail(
                     format!("{at}.per_instance.component"),
-                    format!(
-                        "\"{}\" must be a component with a line sized by count before this one",
-                        per.component
-                    ),
+                    Problem::NotCountedBefore(per.component.clone()),
                 );
             }
         }
@@ -298,21 +247,20 @@ fn validate_ranges(stages: &[Stage]) -> Result<(), Error> {
             return Err(Error::data(
                 &stage.file,
                 "number",
-                format!(
-                    "is {}, but stages must be numbered 1, 2, 3… without gaps or repeats (expected {expected_number})",
-                    stage.number
-                ),
+                Problem::StageNumber {
+                    found: stage.number,
+                    expected: expected_number,
+                },
             ));
         }
         if stage.customers.min != expected_min {
             return Err(Error::data(
                 &stage.file,
                 "customers.min",
-                format!(
-                    "is {}, but the previous stage ends at {}; ranges must touch",
-                    stage.customers.min,
-                    expected_min.saturating_sub(1)
-                ),
+                Problem::RangeGap {
+                    min: stage.customers.min,
+                    expected: expected_min,
+                },
             ));
         }
         let is_last = index + 1 == stages.len();
@@ -323,20 +271,20 @@ fn validate_ranges(stages: &[Stage]) -> Result<(), Error> {
                 return Err(Error::data(
                     &stage.file,
                     "customers.max",
-                    "only the last stage may be open-ended",
+                    Problem::OpenBeforeLast,
                 ));
             }
             (Some(_), true) => {
                 return Err(Error::data(
                     &stage.file,
                     "customers.max",
-                    "the last stage must be open-ended (no max), so every count has a stage",
+                    Problem::LastClosed,
                 ));
             }
         }
     }
     if stages.is_empty() {
-        return Err(Error::data("stages", "", "no stage files found"));
+        return Err(Error::data("stages", "", Problem::NoStages));
     }
     Ok(())
 }

@@ -30,6 +30,9 @@ pub fn load(file: &SourceFile, stages: &Stages) -> Result<UsageOverrides, Error>
         .into_iter()
         .map(|(metric, ExactValue(value))| (metric, value))
         .collect();
-    UsageOverrides::new(per_customer, stages)
-        .map_err(|(key, message)| Error::data(&file.label, key, message))
+    UsageOverrides::new(per_customer, stages).map_err(|error| {
+        let (metric, problem) = error.into_problem();
+        let key = format!("per_customer.{}", crate::printable::shown(&metric));
+        Error::data(&file.label, key, problem)
+    })
 }

@@ -35,17 +35,12 @@ impl Commitment {
             Commitment::OneYear => "1yr",
         }
     }
-}
 
-impl std::str::FromStr for Commitment {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "none" => Ok(Commitment::None),
-            "1yr" => Ok(Commitment::OneYear),
-            _ => Err("must be none or 1yr".to_owned()),
-        }
+    /// The commitment a flag or file names, if it names one.
+    pub fn named(name: &str) -> Option<Commitment> {
+        [Commitment::None, Commitment::OneYear]
+            .into_iter()
+            .find(|commitment| commitment.name() == name)
     }
 }
 

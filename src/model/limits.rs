@@ -21,52 +21,64 @@ pub const MAX_MONTHS: u32 = 120;
 /// plan, and keeping totals below it keeps every later sum exact.
 pub const MAX_MONTHLY_COST: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
+/// A number infraplan plans for that is out of its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange {
+    /// Which number.
+    pub what: Limited,
+    /// The value given.
+    pub value: Decimal,
+}
+
+/// The numbers with a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    /// Monthly recurring revenue, 0 to [`MAX_MRR`].
+    Mrr,
+    /// Paying customers, 0 to [`MAX_CUSTOMERS`].
+    Customers,
+    /// Usage per customer per month, 0 to [`MAX_USAGE_PER_CUSTOMER`].
+    UsagePerCustomer,
+}
+
+impl Limited {
+    /// The largest value allowed.
+    pub fn most(self) -> Decimal {
+        match self {
+            Limited::Mrr => MAX_MRR,
+            Limited::Customers => Decimal::from(MAX_CUSTOMERS),
+            Limited::UsagePerCustomer => MAX_USAGE_PER_CUSTOMER,
+        }
+    }
+
+    /// `value` when it is 0 or more (a negative zero counts as zero) and at
+    /// most [`Limited::most`], with its sign cleared.
+    pub fn check(self, value: Decimal) -> Result<Decimal, OutOfRange> {
+        if (value.is_sign_negative() && !value.is_zero()) || value > self.most() {
+            Err(OutOfRange { what: self, value })
+        } else {
+            Ok(value.abs())
+        }
+    }
+}
+
 /// Checks an MRR and rounds it to the cent (half away from zero): revenue is
-/// counted in cents. The message says what a valid value is.
-pub fn checked_mrr(mrr: Decimal) -> Result<Decimal, String> {
-    if mrr.is_sign_negative() && !mrr.is_zero() {
-        return Err("is negative; MRR is 0 or more US dollars".to_owned());
-    }
-    if mrr > MAX_MRR {
-        return Err(format!(
-            "is more than {}, the largest MRR infraplan plans for",
-            group(MAX_MRR)
-        ));
-    }
-    Ok(mrr
-        .abs()
+/// counted in cents.
+pub fn checked_mrr(mrr: Decimal) -> Result<Decimal, OutOfRange> {
+    Ok(Limited::Mrr
+        .check(mrr)?
         .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// Checks a customer count.
-pub fn checked_customers(customers: u64) -> Result<u64, String> {
-    if customers > MAX_CUSTOMERS {
-        Err(format!(
-            "is more than {}, the most customers infraplan plans for",
-            group(Decimal::from(MAX_CUSTOMERS))
-        ))
-    } else {
-        Ok(customers)
-    }
+pub fn checked_customers(customers: u64) -> Result<u64, OutOfRange> {
+    Limited::Customers.check(Decimal::from(customers))?;
+    Ok(customers)
 }
 
 /// Checks a usage value per customer.
-pub fn checked_usage(value: Decimal) -> Result<Decimal, String> {
-    if value.is_sign_negative() && !value.is_zero() {
-        Err(format!("{value} is negative; usage is 0 or more"))
-    } else if value > MAX_USAGE_PER_CUSTOMER {
-        Err(format!(
-            "is more than {} a customer a month, the most infraplan plans for",
-            group(MAX_USAGE_PER_CUSTOMER)
-        ))
-    } else {
-        Ok(value.abs())
-    }
-}
-
-/// `1,000,000,000` for a whole number.
-fn group(value: Decimal) -> String {
-    crate::model::money::format_quantity(value)
+pub fn checked_usage(value: Decimal) -> Result<Decimal, OutOfRange> {
+    Limited::UsagePerCustomer.check(value)
 }
 
 #[cfg(test)]

@@ -109,18 +109,6 @@ impl Gate {
     }
 }
 
-impl std::str::FromStr for Gate {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "above-guidance" => Ok(Gate::AboveGuidance),
-            "over-ceiling" => Ok(Gate::OverCeiling),
-            _ => Err("must be above-guidance or over-ceiling".to_owned()),
-        }
-    }
-}
-
 /// A total judged against a stage's budget.
 #[derive(Debug, Clone, Copy)]
 pub struct Assessment {

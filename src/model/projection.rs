@@ -44,8 +44,8 @@ pub struct MonthInput {
 pub struct PastLimits {
     /// The month, 1-based.
     pub month: u32,
-    /// Whether customers (else MRR) went past their limit.
-    pub customers: bool,
+    /// Customers or MRR, whichever went past its limit.
+    pub what: limits::Limited,
 }
 
 /// Month by month from `growth`: customers grow by growth less churn, compounded
@@ -63,12 +63,12 @@ pub fn project(growth: &Growth) -> Result<Vec<MonthInput>, PastLimits> {
     let mut mrr = growth.mrr;
     let mut months = Vec::new();
     for month in 1..=growth.months {
-        let past = |customers: bool| PastLimits { month, customers };
+        let past = |what| PastLimits { month, what };
         let whole_customers = whole(customers)
             .filter(|count| *count <= limits::MAX_CUSTOMERS)
-            .ok_or(past(true))?;
+            .ok_or(past(limits::Limited::Customers))?;
         if mrr > limits::MAX_MRR {
-            return Err(past(false));
+            return Err(past(limits::Limited::Mrr));
         }
         months.push(MonthInput {
             customers: whole_customers,
@@ -388,7 +388,7 @@ mod tests {
             project(&doubling),
             Err(PastLimits {
                 month: 27,
-                customers: true
+                what: limits::Limited::Customers
             })
         );
         let rich = Growth {
@@ -401,7 +401,7 @@ mod tests {
             project(&rich),
             Err(PastLimits {
                 month: 10,
-                customers: false
+                what: limits::Limited::Mrr
             })
         );
     }

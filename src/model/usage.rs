@@ -10,7 +10,27 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::model::limits::{OutOfRange, checked_usage};
 use crate::model::stage::Stages;
+
+/// An override no stage can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageError {
+    /// No stage defines the metric.
+    UnknownMetric {
+        /// The metric given.
+        metric: String,
+        /// The metrics the stages define.
+        known: Vec<String>,
+    },
+    /// The value is out of range.
+    OutOfRange {
+        /// The metric given.
+        metric: String,
+        /// What is wrong with its value.
+        range: OutOfRange,
+    },
+}
 
 /// Usage per customer per month that replaces stage defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -19,23 +39,23 @@ pub struct UsageOverrides {
 }
 
 impl UsageOverrides {
-    /// Checks overrides given in code or in a scenario; errors are `(key, message)`.
+    /// Checks overrides given in code or in a scenario.
     pub fn new(
         per_customer: IndexMap<String, Decimal>,
         stages: &Stages,
-    ) -> Result<UsageOverrides, (String, String)> {
+    ) -> Result<UsageOverrides, UsageError> {
         let metrics = stages.metrics();
         for (metric, value) in &per_customer {
-            let key = format!("per_customer.{}", crate::printable::shown(metric));
             if !metrics.contains_key(metric.as_str()) {
-                let known: Vec<&str> = metrics.keys().copied().collect();
-                return Err((
-                    key,
-                    format!("unknown metric; use one of: {}", known.join(", ")),
-                ));
+                return Err(UsageError::UnknownMetric {
+                    metric: metric.clone(),
+                    known: metrics.keys().map(|known| (*known).to_owned()).collect(),
+                });
             }
-            crate::model::limits::checked_usage(*value)
-                .map_err(|message| (key.clone(), message))?;
+            checked_usage(*value).map_err(|range| UsageError::OutOfRange {
+                metric: metric.clone(),
+                range,
+            })?;
         }
         Ok(UsageOverrides { per_customer })
     }

@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::model::plan::Plan;
-use crate::printable::{shell_word, shown};
+use crate::printable::shell_word;
 use crate::terraform::context::{Naming, TemplateContext};
 use crate::terraform::regenerate::lock::{Access, FolderLock, LockError};
 use crate::terraform::regenerate::merge::unified_diff;
@@ -425,11 +425,10 @@ pub fn resolve(out: &Path, files: &[String], wait: Duration) -> Result<Resolved,
             .ok_or_else(|| {
                 Error::usage(
                     "FILE",
-                    format!(
-                        "{} has no conflict waiting in {}; `infraplan generate --check` lists the ones that do",
-                        crate::printable::shown(file),
-                        crate::printable::shown_path(out)
-                    ),
+                    Problem::NoConflict {
+                        file: file.to_owned(),
+                        folder: crate::printable::shown_path(out),
+                    },
                 )
             })?;
         let present = existing.files.contains_key(&name);
@@ -495,10 +494,10 @@ pub fn check_app_name(name: &str) -> Result<(), Error> {
     } else {
         Err(Error::usage(
             "--name",
-            format!(
-                "\"{}\" is not a name Heroku and AWS both accept; use 3–{MAX_NAME} lowercase letters, digits and single hyphens, starting with a letter",
-                shown(name)
-            ),
+            Problem::AppName {
+                name: name.to_owned(),
+                most: MAX_NAME,
+            },
         ))
     }
 }
@@ -520,13 +519,7 @@ pub fn check_domain(domain: &str) -> Result<(), Error> {
     if domain.len() <= 253 && labels.len() >= 2 && labels.iter().all(label_ok) && top_level_ok {
         Ok(())
     } else {
-        Err(Error::usage(
-            "--domain",
-            format!(
-                "\"{}\" is not a domain name; give one like app.example.com, in lowercase",
-                shown(domain)
-            ),
-        ))
+        Err(Error::usage("--domain", Problem::Domain(domain.to_owned())))
     }
 }
 
@@ -537,11 +530,10 @@ pub fn check_region(region: &str, priced: &[&str]) -> Result<(), Error> {
     } else {
         Err(Error::usage(
             "--region",
-            format!(
-                "no prices for \"{}\"; the catalog prices {}; add a price file for it with --prices",
-                shown(region),
-                priced.join(", ")
-            ),
+            Problem::UnpricedRegion {
+                region: region.to_owned(),
+                priced: priced.iter().map(|known| (*known).to_owned()).collect(),
+            },
         ))
     }
 }

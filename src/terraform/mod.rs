@@ -23,7 +23,7 @@ use std::path::Path;
 use handlebars::Handlebars;
 use indexmap::IndexMap;
 
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::model::stage::Stages;
 use context::TemplateContext;
 
@@ -174,10 +174,10 @@ pub fn check_component_names(templates: &[TemplateFile], stages: &Stages) -> Res
                 return Err(Error::data(
                     &template.label,
                     format!("components.{name}"),
-                    format!(
-                        "names no component of this variant in any stage; known: {}",
-                        ids.iter().copied().collect::<Vec<_>>().join(", ")
-                    ),
+                    Problem::UnknownComponent {
+                        name: name.to_owned(),
+                        known: ids.iter().map(|id| (*id).to_owned()).collect(),
+                    },
                 ));
             }
         }
@@ -226,7 +226,7 @@ impl Renderer {
                 Error::data(
                     &template.label,
                     "",
-                    format!("not a valid template: {error}"),
+                    Problem::NotATemplate(error.to_string()),
                 )
             })?;
         }
@@ -271,15 +271,15 @@ impl Renderer {
                 .registry
                 .render(&template.path, context)
                 .map_err(|error| {
-                    Error::data(&template.label, "", format!("cannot render: {error}"))
+                    Error::data(
+                        &template.label,
+                        "",
+                        Problem::CannotRender(error.to_string()),
+                    )
                 })?;
             let contents = normalize(&text);
             if contents.trim().is_empty() {
-                return Err(Error::data(
-                    &template.label,
-                    "",
-                    "renders to nothing; a file is left out by the plan (FILES_FOR_COMPONENTS), never by a template",
-                ));
+                return Err(Error::data(&template.label, "", Problem::RendersToNothing));
             }
             rendered.push(RenderedFile { name, contents });
         }
@@ -287,9 +287,7 @@ impl Renderer {
             return Err(Error::data(
                 "templates",
                 variant,
-                format!(
-                    "no templates for the \"{variant}\" variant; add templates/{variant}/*.hbs"
-                ),
+                Problem::NoTemplates(variant.to_owned()),
             ));
         }
         Ok(rendered)

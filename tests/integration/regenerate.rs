@@ -819,7 +819,7 @@ fn unchanged_inputs_skip_rendering() {
     let inputs = fingerprint(&TemplateContext::new(&plan, &data, &naming), &templates);
     let refuse = || -> Result<Vec<infraplan::terraform::RenderedFile>, infraplan::error::Error> {
         Err(infraplan::error::Error::Internal {
-            message: "rendered".to_owned(),
+            problem: infraplan::error::Problem::StoppedByTest,
         })
     };
     let run = |fingerprint: &str| {

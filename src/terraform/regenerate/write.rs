@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{SourceFile, parse};
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::terraform::regenerate::lock::FolderLock;
 use crate::terraform::regenerate::reconcile::{Change, Existing, SIDECAR_SUFFIX};
 
@@ -432,23 +432,31 @@ fn read_records(folder: &Path) -> Result<Option<Records>, Error> {
     let records = folder.join(RECORDS_DIR);
     let manifest_path = records.join(MANIFEST_FILE);
     let label = manifest_path.display().to_string();
-    let rebuild = "run the same command with --force to rebuild infraplan's records from the files on disk (every file is kept as yours)";
-    let broken =
-        |key: String, message: String| Error::data(&label, key, format!("{message}; {rebuild}"));
+    let broken = |key: String, problem: Problem| {
+        Error::data(&label, key, Problem::BrokenRecords(Box::new(problem)))
+    };
     let text = match crate::input::read_text(&manifest_path) {
         Ok(text) => text,
         Err(error) if error.is_not_found() => return Ok(None),
-        Err(error) => return Err(broken(String::new(), format!("cannot read it: {error}"))),
+        Err(error) => {
+            return Err(broken(
+                String::new(),
+                Problem::Unreadable(error.to_string()),
+            ));
+        }
     };
-    let manifest: Manifest = parse(&SourceFile::user(label.clone(), text))
-        .map_err(|error| broken(String::new(), error.to_string()))?;
+    let manifest: Manifest =
+        parse(&SourceFile::user(label.clone(), text)).map_err(|error| match error {
+            Error::Data { key, problem, .. } => broken(key, problem),
+            other => other,
+        })?;
     if !(1..=MANIFEST_SCHEMA_VERSION).contains(&manifest.schema_version) {
         return Err(broken(
             "schema_version".to_owned(),
-            format!(
-                "is {}, but this infraplan reads versions 1 to {MANIFEST_SCHEMA_VERSION}; update infraplan, or",
-                manifest.schema_version
-            ),
+            Problem::RecordsVersion {
+                found: manifest.schema_version,
+                newest: MANIFEST_SCHEMA_VERSION,
+            },
         ));
     }
     let mut bases = BTreeMap::new();
@@ -458,28 +466,22 @@ fn read_records(folder: &Path) -> Result<Option<Records>, Error> {
             .components()
             .any(|part| !matches!(part, std::path::Component::Normal(_)));
         if unsafe_path || file.path.is_empty() || file.path.contains('\\') {
-            return Err(broken(
-                format!("files[{index}].path"),
-                "is not a path inside the folder".to_owned(),
-            ));
+            return Err(broken(format!("files[{index}].path"), Problem::PathOutside));
         }
         let base_path = base_path(&records, &file.path);
         let base = crate::input::read_text(&base_path).map_err(|error| {
             broken(
                 format!("files[{index}]"),
-                format!(
-                    "its base copy {} cannot be read ({error})",
-                    crate::printable::shown_path(&base_path)
-                ),
+                Problem::BaseUnreadable {
+                    path: crate::printable::shown_path(&base_path),
+                    reason: error.to_string(),
+                },
             )
         })?;
         if sha256(&base) != file.sha256 {
             return Err(broken(
                 format!("files[{index}].sha256"),
-                format!(
-                    "does not match {}",
-                    crate::printable::shown_path(&base_path)
-                ),
+                Problem::HashMismatch(crate::printable::shown_path(&base_path)),
             ));
         }
         bases.insert(file.path.clone(), base);
@@ -559,7 +561,7 @@ pub fn apply_with(
     };
     if run.killed {
         return Err(Error::Internal {
-            message: "the run was killed (test)".to_owned(),
+            problem: Problem::StoppedByTest,
         });
     }
     outcome.map_err(|source| folder.cannot("write it", &source))

@@ -1,11 +1,16 @@
 //! The one error type, its one-line messages and its exit codes.
 //!
-//! Every message names what is wrong (a flag, a file and key, a path) and says
-//! what to do. Exit codes follow sysexits where one fits and are documented in
-//! the README's "Exit codes" table; `tests/integration/errors.rs` pins them.
+//! Every message names where the fault is (a flag, a file and key, a path)
+//! and what it is, a typed [`Problem`] worded once, with what to do. Exit
+//! codes follow sysexits where one fits and are documented in the README's
+//! "Exit codes" table; `tests/integration/errors.rs` pins them.
+
+mod problem;
 
 use std::fmt;
 use std::path::PathBuf;
+
+pub use problem::{Expected, Named, Problem};
 
 use crate::printable::{escape_controls, shown_path};
 
@@ -55,8 +60,8 @@ pub enum Error {
     Usage {
         /// The flag, as the user typed it (`--customers`).
         flag: String,
-        /// What is wrong and what to do.
-        message: String,
+        /// What is wrong with its value.
+        problem: Problem,
     },
     /// A data file (built-in or user-supplied) is malformed or inconsistent.
     Data {
@@ -64,8 +69,8 @@ pub enum Error {
         file: String,
         /// The key path inside the file (`components[1].lines[0].sku`), if any.
         key: String,
-        /// What is wrong and what to do.
-        message: String,
+        /// What is wrong there.
+        problem: Problem,
     },
     /// A file or folder named by a flag cannot be read.
     NoInput {
@@ -104,10 +109,10 @@ pub enum Error {
         /// The command that generates the plan into a folder of its own.
         command: String,
     },
-    /// A built-in template or helper failed: a bug, not the user's fault.
+    /// A bug, not the user's fault (or a test stopping a run on purpose).
     Internal {
         /// What failed.
-        message: String,
+        problem: Problem,
     },
 }
 
@@ -126,19 +131,19 @@ impl Error {
     }
 
     /// A usage error for `flag`.
-    pub fn usage(flag: &str, message: impl Into<String>) -> Self {
+    pub fn usage(flag: &str, problem: impl Into<Problem>) -> Self {
         Error::Usage {
             flag: flag.to_owned(),
-            message: message.into(),
+            problem: problem.into(),
         }
     }
 
-    /// A data error in `file` at `key`.
-    pub fn data(file: &str, key: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A data error in `file` at `key` (empty for the whole file).
+    pub fn data(file: &str, key: impl Into<String>, problem: impl Into<Problem>) -> Self {
         Error::Data {
             file: file.to_owned(),
             key: key.into(),
-            message: message.into(),
+            problem: problem.into(),
         }
     }
 }
@@ -147,12 +152,12 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = match self {
-            Error::Usage { flag, message } => format!("{flag}: {message}"),
-            Error::Data { file, key, message } if key.is_empty() => {
-                format!("{}: {message}", shown_label(file))
+            Error::Usage { flag, problem } => format!("{flag}: {problem}"),
+            Error::Data { file, key, problem } if key.is_empty() => {
+                format!("{}: {problem}", shown_label(file))
             }
-            Error::Data { file, key, message } => {
-                format!("{}: {key}: {message}", shown_label(file))
+            Error::Data { file, key, problem } => {
+                format!("{}: {key}: {problem}", shown_label(file))
             }
             Error::NoInput { flag, path, reason } => {
                 format!("{flag} {}: cannot read it: {reason}", shown_path(path))
@@ -180,8 +185,8 @@ impl fmt::Display for Error {
                 wanted.0,
                 wanted.1,
             ),
-            Error::Internal { message } => {
-                format!("internal error (please report it): {message}")
+            Error::Internal { problem } => {
+                format!("internal error (please report it): {problem}")
             }
         };
         f.write_str(&escape_controls(&message))
@@ -204,11 +209,11 @@ mod tests {
         let error = Error::data(
             "stages/01.json",
             "components[0].lines[1].sku",
-            "unknown SKU",
+            Problem::UnknownSku("aws.nothing".to_owned()),
         );
         assert_eq!(
             error.to_string(),
-            "stages/01.json: components[0].lines[1].sku: unknown SKU"
+            "stages/01.json: components[0].lines[1].sku: unknown SKU \"aws.nothing\"; use an id from `infraplan prices`"
         );
         assert_eq!(error.exit_code(), EXIT_DATA);
     }
@@ -228,7 +233,11 @@ mod tests {
 
     #[test]
     fn data_errors_without_key_skip_the_separator() {
-        let error = Error::data("prices/aws.json", "", "not valid JSON");
+        let error = Error::data(
+            "prices/aws.json",
+            "",
+            Problem::Malformed("not valid JSON".to_owned()),
+        );
         assert_eq!(error.to_string(), "prices/aws.json: not valid JSON");
     }
 }

@@ -11,8 +11,10 @@ use crate::model::plan::Plan;
 pub struct DifferingLine {
     /// Component name.
     pub component: String,
-    /// SKU id, with the line's label where it has one.
+    /// SKU id.
     pub sku: String,
+    /// The line's label, where it has one (`primary`, `standby`).
+    pub label: Option<String>,
     /// Monthly cost in each scenario, in order; zero where it is not priced.
     pub monthly: Vec<Money>,
 }
@@ -49,10 +51,8 @@ pub fn differing_lines(plans: &[&Plan<'_>], limit: usize) -> Vec<DifferingLine> 
         .map(|((component, sku, label), monthly)| {
             let line = DifferingLine {
                 component: component.to_owned(),
-                sku: match label {
-                    Some(label) => format!("{sku} ({label})"),
-                    None => sku.to_owned(),
-                },
+                sku: sku.to_owned(),
+                label: label.map(str::to_owned),
                 monthly,
             };
             (line.spread(), line)

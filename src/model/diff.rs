@@ -88,7 +88,27 @@ pub struct PlanDiff<'a> {
     /// The stages, when they differ: (from, to).
     pub stage_change: Option<(u32, u32)>,
     /// The steps of a move to another stage.
-    pub migration: Vec<String>,
+    pub migration: Vec<MigrationStep>,
+}
+
+/// One step of moving between stages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MigrationStep {
+    /// A step the stage data gives for moving into stage `into` from the one
+    /// before it.
+    Up {
+        /// The stage moved into.
+        into: u32,
+        /// The step, as the stage file words it.
+        step: String,
+    },
+    /// Moving down from stage `from` to stage `to`: the moves up, reversed.
+    Down {
+        /// The stage left.
+        from: u32,
+        /// The stage moved to.
+        to: u32,
+    },
 }
 
 impl PlanDiff<'_> {
@@ -283,12 +303,13 @@ fn line_diff<'a>(from: Option<&'a PricedLine<'a>>, to: Option<&'a PricedLine<'a>
 
 /// Each stage crossed going up lists how to move into it from the variant
 /// being left; going down reverses the move.
-fn migration_steps(from: Side<'_>, to: Side<'_>, stages: &Stages) -> Vec<String> {
+fn migration_steps(from: Side<'_>, to: Side<'_>, stages: &Stages) -> Vec<MigrationStep> {
     let (low, high) = (from.selection.stage.number, to.selection.stage.number);
     if high < low {
-        return vec![format!(
-            "Moving down from stage {low} to stage {high}: run the steps of the move up in reverse, and keep the larger stack until the smaller one has run a week."
-        )];
+        return vec![MigrationStep::Down {
+            from: low,
+            to: high,
+        }];
     }
     let mut steps = Vec::new();
     let mut leaving = from.selection.variant_name.to_owned();
@@ -297,11 +318,10 @@ fn migration_steps(from: Side<'_>, to: Side<'_>, stages: &Stages) -> Vec<String>
             continue;
         };
         if let Some(stage_steps) = stage.migration_from.get(&leaving) {
-            steps.extend(
-                stage_steps
-                    .iter()
-                    .map(|step| format!("Stage {}→{number}: {step}", number - 1)),
-            );
+            steps.extend(stage_steps.iter().map(|step| MigrationStep::Up {
+                into: number,
+                step: step.clone(),
+            }));
         }
         if let Ok((variant, _)) = variant_for(stage, from.platform) {
             variant.clone_into(&mut leaving);

@@ -126,7 +126,7 @@ pub struct MonthChange {
     /// This month's total less last month's.
     pub cost_step: Money,
     /// The migration steps of a stage change.
-    pub migration: Vec<String>,
+    pub migration: Vec<crate::model::diff::MigrationStep>,
 }
 
 /// A cheaper option for a month above guidance or over the ceiling.

@@ -66,7 +66,10 @@ impl CompareReport {
                 .map(|line| DifferingLineView {
                     spread: line.spread(),
                     component: line.component,
-                    sku: line.sku,
+                    sku: match &line.label {
+                        Some(label) => format!("{} ({label})", line.sku),
+                        None => line.sku,
+                    },
                     monthly: line.monthly,
                 })
                 .collect(),

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::REPORT_SCHEMA_VERSION;
 use super::numbered;
 use super::table::{Align, Fit, Table, paragraphs};
-use super::wording::signed;
+use super::wording::{migration_text, signed};
 use crate::model::diff::{Change, PlanDiff};
 use crate::model::money::{Money, format_quantity};
 use crate::model::plan::Plan;
@@ -112,7 +112,7 @@ impl DiffReport {
                 })
                 .collect(),
             total_change: moved.delta(),
-            migration: moved.migration.clone(),
+            migration: moved.migration.iter().map(migration_text).collect(),
         }
     }
 

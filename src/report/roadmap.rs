@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::REPORT_SCHEMA_VERSION;
 use super::chart::{ChartMonth, ShareLine};
 use super::table::{Align, Fit, Table, paragraphs};
-use super::wording::{component_change_text, lever_text, signed};
+use super::wording::{component_change_text, lever_text, migration_text, signed};
 use super::{csv_row, numbered};
 use crate::model::cost::Commitment;
 use crate::model::money::{Money, Percent};
@@ -110,7 +110,7 @@ impl RoadmapReport {
                     stage_change: month.change.stage_change.map(|(from, to)| [from, to]),
                     changes: month.change.components.clone(),
                     cost_step: month.change.cost_step,
-                    migration: month.change.migration.clone(),
+                    migration: month.change.migration.iter().map(migration_text).collect(),
                     levers: month.levers.iter().map(lever_text).collect(),
                 })
                 .collect(),

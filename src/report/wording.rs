@@ -1,9 +1,11 @@
-//! The words for the core's typed values that several reports print: how a
-//! line's quantity was worked out, and the sizes a stage cannot serve.
+//! The words for the core's typed values that reports print: how a line's
+//! quantity was worked out, the sizes a stage cannot serve, changes, levers
+//! and migration steps.
 
 use rust_decimal::Decimal;
 
 use crate::model::cost::{Basis, Sizing, Warning};
+use crate::model::diff::MigrationStep;
 use crate::model::money::{HOURS_PER_MONTH, Money, format_quantity};
 use crate::model::projection::{ComponentChange, Lever};
 
@@ -21,7 +23,17 @@ pub fn component_change_text(change: &ComponentChange) -> String {
     format!("{} {}", change.change.symbol(), change.component)
 }
 
-/// A cheaper option for a month, priced.
+/// A migration step, numbered by the stages it moves between.
+pub fn migration_text(step: &MigrationStep) -> String {
+    match step {
+        MigrationStep::Up { into, step } => format!("Stage {}→{into}: {step}", into - 1),
+        MigrationStep::Down { from, to } => format!(
+            "Moving down from stage {from} to stage {to}: run the steps of the move up in reverse, and keep the larger stack until the smaller one has run a week."
+        ),
+    }
+}
+
+/// A cost lever, as the roadmap and plan reports word it.
 pub fn lever_text(lever: &Lever) -> String {
     match *lever {
         Lever::Commit { committed, current } => {

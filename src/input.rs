@@ -12,7 +12,7 @@ pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why a file could not be read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// The operating system refused.
     Io(io::Error),
     /// It is not a regular file (a folder, a FIFO, a device, a socket).
@@ -40,7 +40,7 @@ impl fmt::Display for ReadError {
 
 impl ReadError {
     /// Whether the file does not exist.
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         matches!(self, ReadError::Io(error) if error.kind() == io::ErrorKind::NotFound)
     }
 }
@@ -50,7 +50,7 @@ impl ReadError {
 /// The file is opened without blocking (a FIFO with no writer would otherwise
 /// hang here) and checked on the open handle, so it cannot be swapped for
 /// something else between the check and the read.
-pub fn read_text(path: &Path) -> Result<String, ReadError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
     let file = open_nonblocking(path).map_err(ReadError::Io)?;
     let metadata = file.metadata().map_err(ReadError::Io)?;
     if let Some(kind) = not_a_file(&metadata.file_type()) {

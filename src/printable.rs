@@ -5,11 +5,11 @@
 use std::borrow::Cow;
 
 /// The most characters of a user's value an error message echoes.
-pub const MAX_ECHOED_CHARS: usize = 40;
+pub(crate) const MAX_ECHOED_CHARS: usize = 40;
 
 /// `text` with every control character escaped (`\n`, `\t`, `\u{1b}`), so it
 /// can neither break a line nor drive the terminal.
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
     }
@@ -28,18 +28,18 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 
 /// A user's value as an error message echoes it: control characters escaped
 /// and at most [`MAX_ECHOED_CHARS`] characters, with `…` when cut.
-pub fn shown(value: &str) -> String {
+pub(crate) fn shown(value: &str) -> String {
     cut(&escape_controls(value), MAX_ECHOED_CHARS)
 }
 
 /// A path as a message names it: escaped, and cut at 200 characters.
-pub fn shown_path(path: &std::path::Path) -> String {
+pub(crate) fn shown_path(path: &std::path::Path) -> String {
     cut(&escape_controls(&path.display().to_string()), 200)
 }
 
 /// A value as one word of a POSIX shell command a message suggests: bare when
 /// it is plainly safe, else in single quotes.
-pub fn shell_word(value: &str) -> String {
+pub(crate) fn shell_word(value: &str) -> String {
     let plain = !value.is_empty()
         && value
             .chars()

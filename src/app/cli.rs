@@ -85,8 +85,13 @@ pub struct CompareArgs {
     /// JSON file of named scenarios
     #[arg(value_name = "SCENARIOS.json")]
     pub file: Option<PathBuf>,
-    /// A scenario inline: name=…,customers=…,mrr=…[,paas=…][,stage=…][,commitment=…]; repeatable
-    #[arg(long = "scenario", value_name = "SPEC")]
+    /// A scenario inline, as `--help` shows (rustdoc would read its optional
+    /// parts, in brackets, as links).
+    #[arg(
+        long = "scenario",
+        value_name = "SPEC",
+        help = "A scenario inline: name=…,customers=…,mrr=…[,paas=…][,stage=…][,commitment=…]; repeatable"
+    )]
     pub scenarios: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = TabularFormat::Table)]
@@ -143,8 +148,12 @@ pub struct RoadmapArgs {
 /// `infraplan diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The scenario moved from: customers=…,mrr=…[,paas=…][,stage=…][,commitment=…][,name=…]
-    #[arg(long, value_name = "SPEC")]
+    /// The scenario moved from, as `--help` shows.
+    #[arg(
+        long,
+        value_name = "SPEC",
+        help = "The scenario moved from: customers=…,mrr=…[,paas=…][,stage=…][,commitment=…][,name=…]"
+    )]
     pub from: String,
     /// The scenario moved to, in the same form
     #[arg(long, value_name = "SPEC")]

@@ -18,10 +18,10 @@ use crate::report::compare::CompareReport;
 use crate::report::diff::DiffReport;
 use crate::report::roadmap::RoadmapReport;
 use crate::report::table::Fit;
-use crate::report::{self, Format, TabularFormat, chart};
+use crate::report::{chart, render, render_rows};
 
 /// `infraplan compare`.
-pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Error> {
+pub(crate) fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Error> {
     let mut specs: Vec<(String, ScenarioSpec)> = Vec::new();
     if let Some(path) = &args.file {
         let file = read_input(path, "SCENARIOS.json")?;
@@ -75,12 +75,7 @@ pub fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outcome, Err
         plans.push((spec.name.clone(), planned));
     }
     let report = CompareReport::new(&plans);
-    let stdout = match args.format {
-        TabularFormat::Table => report.to_text(fit),
-        TabularFormat::Markdown => report.to_markdown(),
-        TabularFormat::Json => report::json(&report),
-        TabularFormat::Csv => report.to_csv(),
-    };
+    let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = plans
         .iter()
         .map(|(name, plan)| (format!("\"{}\"", shown(name)), plan.quote()))
@@ -114,7 +109,7 @@ fn scenario_error(source: &str, name: &str, field: &str, problem: Problem) -> Er
 }
 
 /// `infraplan roadmap`.
-pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Error> {
+pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Error> {
     let usage = checked_platform_and_usage(&args.paas, args.usage.as_deref(), data)?;
     let (growth, inputs) = match &args.from_file {
         Some(path) => (
@@ -179,12 +174,7 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
             reason: format!("cannot write it: {source}"),
         })?;
     }
-    let stdout = match args.format {
-        TabularFormat::Table => report.to_text(fit),
-        TabularFormat::Markdown => report.to_markdown(),
-        TabularFormat::Json => report::json(&report),
-        TabularFormat::Csv => report.to_csv(),
-    };
+    let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = months
         .iter()
         .map(|month| (format!("month {}", month.number), month.quote))
@@ -197,7 +187,7 @@ pub fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Err
 }
 
 /// `infraplan diff`.
-pub fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Outcome, Error> {
+pub(crate) fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Outcome, Error> {
     let platforms = known_platforms(&data.stages);
     let usage = match &args.usage {
         Some(path) => crate::catalog::usage::load(&read_input(path, "--usage")?, &data.stages)?,
@@ -228,9 +218,5 @@ pub fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Outcome, E
     let to_plan = plan(data, &to).map_err(plan_error)?;
     let moved = diff(Side::of(&from_plan), Side::of(&to_plan), &data.stages);
     let report = DiffReport::new((&from_name, &from_plan), (&to_name, &to_plan), &moved);
-    Ok(Outcome::ok(match args.format {
-        Format::Table => report.to_text(fit),
-        Format::Markdown => report.to_markdown(),
-        Format::Json => report::json(&report),
-    }))
+    Ok(Outcome::ok(render(&report, args.format, fit)))
 }

@@ -2,7 +2,9 @@
 //! print and the exit code.
 
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
+#[cfg(test)]
+mod regeneration_tests;
 
 use std::path::Path;
 use std::time::Duration;
@@ -14,9 +16,9 @@ use crate::model::plan::{Data, Gate, PlanError, Scenario, plan};
 use crate::model::select::SelectError;
 use crate::model::stage::Stages;
 use crate::model::usage::UsageOverrides;
-use crate::report;
-use crate::report::listing;
+use crate::report::listing::{PricesListing, StagesListing};
 use crate::report::plan::PlanReport;
+use crate::report::render;
 use crate::report::table::Fit;
 use crate::terraform::context::{Naming, TemplateContext};
 use crate::terraform::generate;
@@ -99,17 +101,17 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             let scenario = scenario_from(&args.scenario, &data)?;
             let plan = plan(&data, &scenario).map_err(plan_error)?;
             let report = PlanReport::new(&plan);
-            let stdout = match args.format {
-                report::Format::Table => report.to_text(fit),
-                report::Format::Markdown => report.to_markdown(),
-                report::Format::Json => report::json(&report),
-            };
+            let stdout = render(&report, args.format, fit);
             let broken = gate_breaches(args.fail_on, &[("the plan".to_owned(), plan.quote())]);
             Ok(Outcome::gated(stdout, args.fail_on, &broken))
         }
-        Command::Stages(args) => Ok(Outcome::ok(listing::stages(&data.stages, args.format, fit))),
-        Command::Prices(args) => Ok(Outcome::ok(listing::prices(
-            &data.catalog,
+        Command::Stages(args) => Ok(Outcome::ok(render(
+            &StagesListing::new(&data.stages),
+            args.format,
+            fit,
+        ))),
+        Command::Prices(args) => Ok(Outcome::ok(render(
+            &PricesListing::new(&data.catalog),
             args.format,
             fit,
         ))),
@@ -156,7 +158,7 @@ fn generate_command(
     let fingerprint = generate::fingerprint(&context, &templates);
     // Parsing the templates is most of a run's cost: done only when the
     // folder's records cannot stand in for a rendering.
-    let render = || {
+    let render_files = || {
         crate::terraform::Renderer::new(templates.clone())?
             .render_variant(plan.selection.variant_name, &context)
     };
@@ -174,18 +176,14 @@ fn generate_command(
     };
     let generated = generate::regenerate(
         &args.out,
-        &render,
+        &render_files,
         target,
         args.force,
         mode,
         Duration::from_secs(args.wait),
     )?;
     let report = GenerateReport::new(&args.out, mode, &plan, &generated);
-    let stdout = match args.format {
-        report::Format::Json => report::json(&report),
-        report::Format::Table => report.to_text(fit),
-        report::Format::Markdown => report.to_markdown(),
-    };
+    let stdout = render(&report, args.format, fit);
     let pending = generated.conflicts().next().is_some();
     let code = if mode == Mode::Check && (generated.differs || pending) {
         EXIT_CHECK_FAILED

@@ -118,8 +118,6 @@ pub struct Assessment {
     pub guidance_amount: Money,
     /// The ceiling in dollars for this MRR ($0 when MRR is 0).
     pub ceiling_amount: Money,
-    /// The ceiling as a share of MRR.
-    pub ceiling: Percent,
     /// The verdict.
     pub verdict: Verdict,
 }
@@ -152,7 +150,6 @@ pub fn assess(total: Money, mrr: Decimal, stage: &Stage) -> Assessment {
         share,
         guidance_amount,
         ceiling_amount: Money::percent_of(ceiling.value(), mrr),
-        ceiling,
         verdict,
     }
 }

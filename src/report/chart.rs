@@ -9,7 +9,7 @@ use crate::model::money::Money;
 
 /// One month on the chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChartMonth {
+pub(crate) struct ChartMonth {
     /// 1, 2, 3…
     pub number: u32,
     /// The month's infrastructure cost.
@@ -22,7 +22,7 @@ pub struct ChartMonth {
 
 /// A share-of-MRR line: its percent, its name and colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShareLine {
+pub(crate) struct ShareLine {
     /// Percent of MRR.
     pub percent: Decimal,
     /// Legend text ("15% of MRR: Scaled guidance").
@@ -39,7 +39,7 @@ const COST_COLOUR: &str = "#1f6feb";
 const SHARE_COLOURS: [&str; 4] = ["#2da44e", "#bf8700", "#cf222e", "#8250df"];
 
 /// The chart as an SVG document.
-pub fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> String {
+pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> String {
     let plot_width = Decimal::from(WIDTH - LEFT - RIGHT);
     let plot_height = Decimal::from(HEIGHT - TOP - BOTTOM);
     let highest = months

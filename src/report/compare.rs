@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::PlanSummary;
-use super::REPORT_SCHEMA_VERSION;
 use super::csv_row;
 use super::table::{Align, Fit, Table};
+use super::{REPORT_SCHEMA_VERSION, Report, Rows};
 use crate::model::compare::differing_lines;
 use crate::model::cost::Commitment;
 use crate::model::money::Money;
@@ -16,7 +16,7 @@ const DIFFERING_LINES: usize = 8;
 
 /// The comparison; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
-pub struct CompareReport {
+pub(crate) struct CompareReport {
     schema_version: u32,
     scenarios: Vec<ScenarioColumn>,
     differing_lines: Vec<DifferingLineView>,
@@ -46,7 +46,7 @@ struct DifferingLineView {
 
 impl CompareReport {
     /// The comparison of named plans, in order.
-    pub fn new(plans: &[(String, Plan<'_>)]) -> CompareReport {
+    pub(crate) fn new(plans: &[(String, Plan<'_>)]) -> CompareReport {
         let refs: Vec<&Plan<'_>> = plans.iter().map(|(_, plan)| plan).collect();
         CompareReport {
             schema_version: REPORT_SCHEMA_VERSION,
@@ -128,9 +128,11 @@ impl CompareReport {
         }
         table
     }
+}
 
+impl Report for CompareReport {
     /// Aligned text.
-    pub fn to_text(&self, fit: Fit) -> String {
+    fn to_text(&self, fit: Fit) -> String {
         format!(
             "{}\nLines that differ most:\n{}",
             self.side_by_side().to_text(fit),
@@ -139,7 +141,7 @@ impl CompareReport {
     }
 
     /// Markdown for a pull-request comment.
-    pub fn to_markdown(&self) -> String {
+    fn to_markdown(&self) -> String {
         format!(
             "### infraplan: {} scenarios\n\n{}\n#### Lines that differ most\n\n{}",
             self.scenarios.len(),
@@ -147,9 +149,11 @@ impl CompareReport {
             self.differing().to_markdown()
         )
     }
+}
 
+impl Rows for CompareReport {
     /// One row per scenario.
-    pub fn to_csv(&self) -> String {
+    fn to_csv(&self) -> String {
         let mut out = csv_row(&[
             "scenario",
             "customers",

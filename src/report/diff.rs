@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::REPORT_SCHEMA_VERSION;
 use super::numbered;
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::{migration_text, signed};
+use super::{REPORT_SCHEMA_VERSION, Report};
 use crate::model::diff::{Change, PlanDiff};
 use crate::model::money::{Money, format_quantity};
 use crate::model::plan::Plan;
@@ -14,7 +14,7 @@ use crate::printable::escape_controls;
 
 /// The move; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
-pub struct DiffReport {
+pub(crate) struct DiffReport {
     schema_version: u32,
     from: Side,
     to: Side,
@@ -68,7 +68,11 @@ struct LineSide {
 
 impl DiffReport {
     /// The report of `moved` between two named plans.
-    pub fn new(from: (&str, &Plan<'_>), to: (&str, &Plan<'_>), moved: &PlanDiff<'_>) -> DiffReport {
+    pub(crate) fn new(
+        from: (&str, &Plan<'_>),
+        to: (&str, &Plan<'_>),
+        moved: &PlanDiff<'_>,
+    ) -> DiffReport {
         let side = |(name, plan): (&str, &Plan<'_>)| Side {
             name: name.to_owned(),
             customers: plan.scenario.customers,
@@ -191,9 +195,11 @@ impl DiffReport {
             signed(self.total_change)
         )
     }
+}
 
+impl Report for DiffReport {
     /// Aligned text.
-    pub fn to_text(&self, fit: Fit) -> String {
+    fn to_text(&self, fit: Fit) -> String {
         let mut out = format!(
             "{}\n{}\n{}",
             paragraphs(&self.heading(), fit, 2),
@@ -208,7 +214,7 @@ impl DiffReport {
     }
 
     /// Markdown for a pull-request comment.
-    pub fn to_markdown(&self) -> String {
+    fn to_markdown(&self) -> String {
         let mut out = format!(
             "### infraplan diff: {}\n\n{}\n**Components:** {}.\n",
             self.heading(),

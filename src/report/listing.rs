@@ -2,45 +2,105 @@
 
 use serde::Serialize;
 
-use super::Format;
-use super::REPORT_SCHEMA_VERSION;
 use super::plan::range_text;
 use super::table::{Align, Fit, Table, paragraphs};
+use super::{REPORT_SCHEMA_VERSION, Report};
 use crate::model::money::{Money, format_quantity, format_unit_price};
 use crate::model::prices::{Catalog, Sku};
 use crate::model::stage::{Count, Guidance, Line, Quantity, SkuChoice, Stage, Stages};
 
+/// `infraplan stages`: every stage, with its range, band, budget, usage
+/// defaults and components.
 #[derive(Serialize)]
-struct StagesJson<'a> {
+pub(crate) struct StagesListing<'a> {
     schema_version: u32,
     stages: &'a [Stage],
 }
 
+impl StagesListing<'_> {
+    /// The listing of `stages`.
+    pub(crate) fn new(stages: &Stages) -> StagesListing<'_> {
+        StagesListing {
+            schema_version: REPORT_SCHEMA_VERSION,
+            stages: stages.all(),
+        }
+    }
+
+    fn joined(&self, fit: Option<Fit>) -> String {
+        self.stages
+            .iter()
+            .map(|stage| stage_text(stage, fit))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Report for StagesListing<'_> {
+    fn to_text(&self, fit: Fit) -> String {
+        self.joined(Some(fit))
+    }
+
+    fn to_markdown(&self) -> String {
+        self.joined(None)
+    }
+}
+
+/// `infraplan prices`: every SKU with its price and source.
 #[derive(Serialize)]
-struct PricesJson<'a> {
+pub(crate) struct PricesListing<'a> {
     schema_version: u32,
     skus: Vec<&'a Sku>,
 }
 
-/// Every stage: range, band, budget, usage defaults and components.
-pub fn stages(stages: &Stages, format: Format, fit: Fit) -> String {
-    match format {
-        Format::Json => super::json(&StagesJson {
+impl PricesListing<'_> {
+    /// The listing of `catalog`.
+    pub(crate) fn new(catalog: &Catalog) -> PricesListing<'_> {
+        PricesListing {
             schema_version: REPORT_SCHEMA_VERSION,
-            stages: stages.all(),
-        }),
-        Format::Table => stages
-            .all()
-            .iter()
-            .map(|stage| stage_text(stage, Some(fit)))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Markdown => stages
-            .all()
-            .iter()
-            .map(|stage| stage_text(stage, None))
-            .collect::<Vec<_>>()
-            .join("\n"),
+            skus: catalog.skus().collect(),
+        }
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new(&[
+            ("SKU", Align::Left),
+            ("Description", Align::Below),
+            ("Unit", Align::Left),
+            ("Price", Align::Right),
+            ("1-year price", Align::Right),
+            ("Free a month", Align::Right),
+            ("Region", Align::Left),
+            ("As of", Align::Below),
+            ("Source", Align::Below),
+        ]);
+        for sku in &self.skus {
+            table.row(vec![
+                sku.id.clone(),
+                sku.description.clone(),
+                sku.unit.name().to_owned(),
+                format_unit_price(sku.price),
+                sku.commitment_1yr
+                    .as_ref()
+                    .map_or_else(String::new, |committed| format_unit_price(committed.price)),
+                sku.free_per_month
+                    .as_ref()
+                    .map_or_else(String::new, |free| format_quantity(free.amount)),
+                sku.region.clone().unwrap_or_else(|| "any".to_owned()),
+                sku.source.as_of.clone(),
+                sku.source.url.clone(),
+            ]);
+        }
+        table
+    }
+}
+
+impl Report for PricesListing<'_> {
+    fn to_text(&self, fit: Fit) -> String {
+        self.table().to_text(fit)
+    }
+
+    fn to_markdown(&self) -> String {
+        self.table().to_markdown()
     }
 }
 
@@ -168,47 +228,5 @@ fn describe_line(line: &Line) -> String {
     match line.each {
         Some(each) => format!("{sku}: {quantity}, {} each", format_quantity(each)),
         None => format!("{sku}: {quantity}"),
-    }
-}
-
-/// Every SKU with its price and source.
-pub fn prices(catalog: &Catalog, format: Format, fit: Fit) -> String {
-    if format == Format::Json {
-        return super::json(&PricesJson {
-            schema_version: REPORT_SCHEMA_VERSION,
-            skus: catalog.skus().collect(),
-        });
-    }
-    let mut table = Table::new(&[
-        ("SKU", Align::Left),
-        ("Description", Align::Below),
-        ("Unit", Align::Left),
-        ("Price", Align::Right),
-        ("1-year price", Align::Right),
-        ("Free a month", Align::Right),
-        ("Region", Align::Left),
-        ("As of", Align::Below),
-        ("Source", Align::Below),
-    ]);
-    for sku in catalog.skus() {
-        table.row(vec![
-            sku.id.clone(),
-            sku.description.clone(),
-            sku.unit.name().to_owned(),
-            format_unit_price(sku.price),
-            sku.commitment_1yr
-                .as_ref()
-                .map_or_else(String::new, |committed| format_unit_price(committed.price)),
-            sku.free_per_month
-                .as_ref()
-                .map_or_else(String::new, |free| format_quantity(free.amount)),
-            sku.region.clone().unwrap_or_else(|| "any".to_owned()),
-            sku.source.as_of.clone(),
-            sku.source.url.clone(),
-        ]);
-    }
-    match format {
-        Format::Markdown => table.to_markdown(),
-        _ => table.to_text(fit),
     }
 }

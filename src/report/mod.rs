@@ -1,16 +1,55 @@
-//! What commands print: typed views rendered as text, Markdown or JSON.
+//! What commands print: each command's `Report`, a typed, serialisable
+//! view, printed by one `render` as text, Markdown, JSON or (for `Rows`)
+//! CSV. All the words live here; only the output formats are public.
 
-pub mod chart;
-pub mod compare;
-pub mod diff;
-pub mod listing;
-pub mod plan;
-pub mod roadmap;
-pub mod table;
-pub mod wording;
+pub(crate) mod chart;
+pub(crate) mod compare;
+pub(crate) mod diff;
+pub(crate) mod listing;
+pub(crate) mod plan;
+pub(crate) mod roadmap;
+pub(crate) mod table;
+pub(crate) mod wording;
 
 use clap::ValueEnum;
 use serde::Serialize;
+
+use table::Fit;
+
+/// A command's output: a view whose JSON is its serialisation, which also
+/// prints as text fitted to a width and as Markdown.
+pub(crate) trait Report: Serialize {
+    /// Aligned text, fitted as `fit` says.
+    fn to_text(&self, fit: Fit) -> String;
+    /// Markdown for a pull-request comment.
+    fn to_markdown(&self) -> String;
+}
+
+/// A report of one row per scenario or month, which also prints as CSV.
+pub(crate) trait Rows: Report {
+    /// A header line, then one line per row.
+    fn to_csv(&self) -> String;
+}
+
+/// `report` in `format`.
+pub(crate) fn render(report: &impl Report, format: Format, fit: Fit) -> String {
+    match format {
+        Format::Table => report.to_text(fit),
+        Format::Markdown => report.to_markdown(),
+        Format::Json => json(report),
+    }
+}
+
+/// `report` in `format`, which may be CSV.
+pub(crate) fn render_rows(report: &impl Rows, format: TabularFormat, fit: Fit) -> String {
+    let format = match format {
+        TabularFormat::Csv => return report.to_csv(),
+        TabularFormat::Table => Format::Table,
+        TabularFormat::Markdown => Format::Markdown,
+        TabularFormat::Json => Format::Json,
+    };
+    render(report, format, fit)
+}
 
 /// The version of every JSON report's shape (docs/json.md), apart from the
 /// versions of the files infraplan reads: a report can change without any
@@ -94,7 +133,7 @@ pub fn numbered(steps: &[String], indent: &str) -> String {
 }
 
 /// Pretty JSON with a final newline.
-pub fn json<T: Serialize>(value: &T) -> String {
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value)
         .unwrap_or_else(|error| unreachable!("report views always serialize: {error}"));
     text.push('\n');

@@ -4,8 +4,8 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::REPORT_SCHEMA_VERSION;
 use super::table::{Align, Fit, Table, paragraphs};
+use super::{REPORT_SCHEMA_VERSION, Report};
 use crate::model::cost::Commitment;
 use crate::model::money::{Money, Percent, format_quantity, format_unit_price};
 use crate::model::plan::{Alternative, Assessment, Plan, Verdict};
@@ -14,7 +14,7 @@ use crate::model::stage::{CustomerRange, Guidance, Stage};
 
 /// The plan as every format shows it; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
-pub struct PlanReport {
+pub(crate) struct PlanReport {
     schema_version: u32,
     scenario: ScenarioView,
     stage: StageView,
@@ -113,7 +113,7 @@ struct AlternativeView {
 
 impl PlanReport {
     /// The view of a plan.
-    pub fn new(plan: &Plan<'_>) -> PlanReport {
+    pub(crate) fn new(plan: &Plan<'_>) -> PlanReport {
         let stage = plan.selection.stage;
         let scenario = &plan.scenario;
         PlanReport {
@@ -178,40 +178,6 @@ impl PlanReport {
             cheaper_stage: plan.cheaper.as_ref().map(alternative_view),
             next_stage: plan.next.as_ref().map(alternative_view),
         }
-    }
-
-    /// Plain text for a terminal.
-    pub fn to_text(&self, fit: Fit) -> String {
-        let heading = format!(
-            "Scenario: {}\n{}\nWhy: {}",
-            self.scenario_line(),
-            self.stage_line(),
-            self.reason_line()
-        );
-        let mut out = paragraphs(&heading, fit, 2);
-        out.push('\n');
-        out.push_str(&self.lines_table(false).to_text(fit));
-        out.push('\n');
-        for (label, text) in self.summary() {
-            out.push_str(&paragraphs(&format!("{label}: {text}"), fit, 2));
-        }
-        out
-    }
-
-    /// Markdown for a pull-request comment.
-    pub fn to_markdown(&self) -> String {
-        let mut out = format!("### infraplan: {}\n\n", self.stage_line());
-        out.push_str(&format!(
-            "**Scenario:** {}. {}\n\n",
-            self.scenario_line(),
-            self.reason_line()
-        ));
-        out.push_str(&self.lines_table(true).to_markdown());
-        out.push('\n');
-        for (label, text) in self.summary() {
-            out.push_str(&format!("- **{label}:** {text}\n"));
-        }
-        out
     }
 
     fn scenario_line(&self) -> String {
@@ -434,6 +400,42 @@ impl PlanReport {
     }
 }
 
+impl Report for PlanReport {
+    /// Plain text for a terminal.
+    fn to_text(&self, fit: Fit) -> String {
+        let heading = format!(
+            "Scenario: {}\n{}\nWhy: {}",
+            self.scenario_line(),
+            self.stage_line(),
+            self.reason_line()
+        );
+        let mut out = paragraphs(&heading, fit, 2);
+        out.push('\n');
+        out.push_str(&self.lines_table(false).to_text(fit));
+        out.push('\n');
+        for (label, text) in self.summary() {
+            out.push_str(&paragraphs(&format!("{label}: {text}"), fit, 2));
+        }
+        out
+    }
+
+    /// Markdown for a pull-request comment.
+    fn to_markdown(&self) -> String {
+        let mut out = format!("### infraplan: {}\n\n", self.stage_line());
+        out.push_str(&format!(
+            "**Scenario:** {}. {}\n\n",
+            self.scenario_line(),
+            self.reason_line()
+        ));
+        out.push_str(&self.lines_table(true).to_markdown());
+        out.push('\n');
+        for (label, text) in self.summary() {
+            out.push_str(&format!("- **{label}:** {text}\n"));
+        }
+        out
+    }
+}
+
 impl AlternativeView {
     fn share_text(&self) -> String {
         match (self.share_of_mrr, self.verdict) {
@@ -482,7 +484,7 @@ fn alternative_view(alternative: &Alternative<'_>) -> AlternativeView {
 }
 
 /// `0–49` or `200+`.
-pub fn range_text(range: &CustomerRange) -> String {
+pub(crate) fn range_text(range: &CustomerRange) -> String {
     match range.max {
         Some(max) => format!("{}–{max}", range.min),
         None => format!("{}+", range.min),

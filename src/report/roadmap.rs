@@ -3,10 +3,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::REPORT_SCHEMA_VERSION;
 use super::chart::{ChartMonth, ShareLine};
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::{component_change_text, lever_text, migration_text, signed};
+use super::{REPORT_SCHEMA_VERSION, Report, Rows};
 use super::{csv_row, numbered};
 use crate::model::cost::Commitment;
 use crate::model::money::{Money, Percent};
@@ -16,7 +16,7 @@ use crate::model::stage::{Guidance, Stages};
 
 /// The roadmap; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
-pub struct RoadmapReport {
+pub(crate) struct RoadmapReport {
     schema_version: u32,
     growth: Option<GrowthView>,
     platform: String,
@@ -67,7 +67,7 @@ struct QuarterView {
 impl RoadmapReport {
     /// The report of planned `months`; `cost_levers` are the roadmap's ways to
     /// cut cost, listed when some month breaks the budget.
-    pub fn new(
+    pub(crate) fn new(
         growth: Option<&Growth>,
         platform: &str,
         commitment: Commitment,
@@ -260,89 +260,9 @@ impl RoadmapReport {
         lines
     }
 
-    /// Aligned text.
-    pub fn to_text(&self, fit: Fit) -> String {
-        let mut out = format!(
-            "{}\n{}\n",
-            paragraphs(&self.heading(), fit, 2),
-            self.months_table().to_text(fit)
-        );
-        out.push_str(&format!(
-            "By quarter (the roadmap's 12-month plan):\n{}\n",
-            self.quarters_table().to_text(fit)
-        ));
-        out.push_str(&format!(
-            "Budget:\n{}",
-            paragraphs(&self.budget_lines().join("\n"), fit, 2)
-        ));
-        let migrations = self.migrations();
-        if !migrations.is_empty() {
-            out.push_str(&format!(
-                "\nStage changes:\n{}",
-                paragraphs(&migrations.join("\n"), fit, 3)
-            ));
-        }
-        out
-    }
-
-    /// Markdown for a pull-request comment.
-    pub fn to_markdown(&self) -> String {
-        let mut out = format!(
-            "### infraplan roadmap\n\n{}.\n\n{}\n#### By quarter (the roadmap's 12-month plan)\n\n{}\n#### Budget\n\n",
-            self.heading(),
-            self.months_table().to_markdown(),
-            self.quarters_table().to_markdown()
-        );
-        for line in self.budget_lines() {
-            match line.strip_prefix("  - ") {
-                Some(lever) => out.push_str(&format!("  - {lever}\n")),
-                None => out.push_str(&format!("- {line}\n")),
-            }
-        }
-        let migrations = self.migrations();
-        if !migrations.is_empty() {
-            out.push_str("\n#### Stage changes\n\n");
-            for line in migrations {
-                out.push_str(&format!("{line}\n"));
-            }
-        }
-        out
-    }
-
-    /// One row per month.
-    pub fn to_csv(&self) -> String {
-        let mut out = csv_row(&[
-            "month",
-            "customers",
-            "mrr",
-            "stage",
-            "variant",
-            "monthly_total",
-            "share_of_mrr",
-            "verdict",
-            "changes",
-        ]);
-        for month in &self.months {
-            out.push_str(&csv_row(&[
-                &month.month.to_string(),
-                &month.customers.to_string(),
-                &format!("{:.2}", month.mrr.amount()),
-                &month.stage.to_string(),
-                &month.variant,
-                &format!("{:.2}", month.monthly_total.amount()),
-                &month
-                    .share_of_mrr
-                    .map_or_else(String::new, |share| share.shown().to_string()),
-                month.verdict.key(),
-                &month_changes(month),
-            ]));
-        }
-        out
-    }
-
     /// The chart's data: each month, and the share-of-MRR lines the stages'
     /// guidance and ceiling draw.
-    pub fn chart_data(&self, stages: &Stages) -> (Vec<ChartMonth>, Vec<ShareLine>) {
+    pub(crate) fn chart_data(&self, stages: &Stages) -> (Vec<ChartMonth>, Vec<ShareLine>) {
         let months = self
             .months
             .iter()
@@ -377,6 +297,90 @@ impl RoadmapReport {
         shares.sort_by_key(|share| share.percent);
         shares.dedup_by(|left, right| left.percent == right.percent);
         (months, shares)
+    }
+}
+
+impl Report for RoadmapReport {
+    /// Aligned text.
+    fn to_text(&self, fit: Fit) -> String {
+        let mut out = format!(
+            "{}\n{}\n",
+            paragraphs(&self.heading(), fit, 2),
+            self.months_table().to_text(fit)
+        );
+        out.push_str(&format!(
+            "By quarter (the roadmap's 12-month plan):\n{}\n",
+            self.quarters_table().to_text(fit)
+        ));
+        out.push_str(&format!(
+            "Budget:\n{}",
+            paragraphs(&self.budget_lines().join("\n"), fit, 2)
+        ));
+        let migrations = self.migrations();
+        if !migrations.is_empty() {
+            out.push_str(&format!(
+                "\nStage changes:\n{}",
+                paragraphs(&migrations.join("\n"), fit, 3)
+            ));
+        }
+        out
+    }
+
+    /// Markdown for a pull-request comment.
+    fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "### infraplan roadmap\n\n{}.\n\n{}\n#### By quarter (the roadmap's 12-month plan)\n\n{}\n#### Budget\n\n",
+            self.heading(),
+            self.months_table().to_markdown(),
+            self.quarters_table().to_markdown()
+        );
+        for line in self.budget_lines() {
+            match line.strip_prefix("  - ") {
+                Some(lever) => out.push_str(&format!("  - {lever}\n")),
+                None => out.push_str(&format!("- {line}\n")),
+            }
+        }
+        let migrations = self.migrations();
+        if !migrations.is_empty() {
+            out.push_str("\n#### Stage changes\n\n");
+            for line in migrations {
+                out.push_str(&format!("{line}\n"));
+            }
+        }
+        out
+    }
+}
+
+impl Rows for RoadmapReport {
+    /// One row per month.
+    fn to_csv(&self) -> String {
+        let mut out = csv_row(&[
+            "month",
+            "customers",
+            "mrr",
+            "stage",
+            "variant",
+            "monthly_total",
+            "share_of_mrr",
+            "verdict",
+            "changes",
+        ]);
+        for month in &self.months {
+            out.push_str(&csv_row(&[
+                &month.month.to_string(),
+                &month.customers.to_string(),
+                &format!("{:.2}", month.mrr.amount()),
+                &month.stage.to_string(),
+                &month.variant,
+                &format!("{:.2}", month.monthly_total.amount()),
+                &month
+                    .share_of_mrr
+                    .map_or_else(String::new, |share| share.shown().to_string()),
+                month.verdict.key(),
+                &month_changes(month),
+            ]));
+        }
+        out
     }
 }
 

@@ -12,7 +12,7 @@ use crate::printable::escape_controls;
 
 /// How a column's cells line up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     /// Text, wrapped when the table is too wide.
     Left,
     /// Numbers and money: never wrapped or cut.
@@ -24,7 +24,7 @@ pub enum Align {
 
 /// How wide text output may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fit {
+pub(crate) enum Fit {
     /// Fit to this many columns.
     Columns(usize),
     /// No limit: every column inline at its natural width (`--wide`).
@@ -38,7 +38,7 @@ const BELOW_INDENT: &str = "    ";
 
 /// Rows of cells under a header.
 #[derive(Debug, Clone)]
-pub struct Table {
+pub(crate) struct Table {
     header: Vec<(String, Align)>,
     rows: Vec<Vec<String>>,
 }
@@ -46,7 +46,7 @@ pub struct Table {
 impl Table {
     /// A table with these columns. Titles and cells may hold user text
     /// (scenario names), so control characters are shown escaped.
-    pub fn new(header: &[(&str, Align)]) -> Table {
+    pub(crate) fn new(header: &[(&str, Align)]) -> Table {
         Table {
             header: header
                 .iter()
@@ -58,7 +58,7 @@ impl Table {
 
     /// Adds a row; it must have one cell per column. A line break in a cell
     /// starts a new line within it (one item per line).
-    pub fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         debug_assert_eq!(cells.len(), self.header.len(), "one cell per column");
         self.rows.push(
             cells
@@ -75,7 +75,7 @@ impl Table {
 
     /// Aligned plain text, columns two spaces apart, no trailing spaces,
     /// fitted as `fit` says.
-    pub fn to_text(&self, fit: Fit) -> String {
+    pub(crate) fn to_text(&self, fit: Fit) -> String {
         let inline: Vec<usize> = (0..self.header.len())
             .filter(|&column| fit == Fit::Wide || self.header[column].1 != Align::Below)
             .collect();
@@ -134,7 +134,7 @@ impl Table {
     }
 
     /// A GitHub-flavoured Markdown table, every column inline.
-    pub fn to_markdown(&self) -> String {
+    pub(crate) fn to_markdown(&self) -> String {
         let mut out = String::new();
         let titles: Vec<&str> = self
             .header
@@ -164,7 +164,7 @@ impl Table {
 
 /// Prose fitted as `fit` says: each line of `text` wrapped at spaces, its
 /// continuation lines indented by `hang` spaces past its own indent.
-pub fn paragraphs(text: &str, fit: Fit, hang: usize) -> String {
+pub(crate) fn paragraphs(text: &str, fit: Fit, hang: usize) -> String {
     let Fit::Columns(total) = fit else {
         return text.to_owned();
     };

@@ -10,7 +10,7 @@ use crate::model::money::{HOURS_PER_MONTH, Money, format_quantity};
 use crate::model::projection::{ComponentChange, Lever};
 
 /// `+$12.00` or `-$3.50`.
-pub fn signed(amount: Money) -> String {
+pub(crate) fn signed(amount: Money) -> String {
     if amount >= Money::ZERO {
         format!("+{amount}")
     } else {
@@ -19,12 +19,12 @@ pub fn signed(amount: Money) -> String {
 }
 
 /// "+ Redis", "~ Web app": the symbol a Terraform plan would use, and the name.
-pub fn component_change_text(change: &ComponentChange) -> String {
+pub(crate) fn component_change_text(change: &ComponentChange) -> String {
     format!("{} {}", change.change.symbol(), change.component)
 }
 
 /// A migration step, numbered by the stages it moves between.
-pub fn migration_text(step: &MigrationStep) -> String {
+pub(crate) fn migration_text(step: &MigrationStep) -> String {
     match step {
         MigrationStep::Up { into, step } => format!("Stage {}→{into}: {step}", into - 1),
         MigrationStep::Down { from, to } => format!(
@@ -34,7 +34,7 @@ pub fn migration_text(step: &MigrationStep) -> String {
 }
 
 /// A cost lever, as the roadmap and plan reports word it.
-pub fn lever_text(lever: &Lever) -> String {
+pub(crate) fn lever_text(lever: &Lever) -> String {
     match *lever {
         Lever::Commit { committed, current } => {
             let saving = current - committed;
@@ -52,7 +52,7 @@ pub fn lever_text(lever: &Lever) -> String {
 }
 
 /// "uploads: 30 customers × 2 GB of uploads kept in S3, first 5 free".
-pub fn basis_text(label: Option<&str>, basis: &Basis<'_>) -> String {
+pub(crate) fn basis_text(label: Option<&str>, basis: &Basis<'_>) -> String {
     let mut text = label.map_or_else(String::new, |label| format!("{label}: "));
     if let Some(tier) = &basis.tier {
         let limit = match tier.up_to {
@@ -148,7 +148,7 @@ fn sizing_text(sizing: &Sizing<'_>) -> String {
 }
 
 /// What to do about a size the stage cannot serve.
-pub fn warning_text(warning: &Warning<'_>) -> String {
+pub(crate) fn warning_text(warning: &Warning<'_>) -> String {
     match warning {
         Warning::BeyondScale {
             component,

@@ -18,7 +18,7 @@ use crate::report::plan::range_text;
 
 /// Names the user chose for what is generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Naming {
+pub(crate) struct Naming {
     /// The app's name: resource names, the Heroku app, tags.
     pub app_name: String,
     /// The AWS region.
@@ -29,7 +29,7 @@ pub struct Naming {
 
 /// Everything a template can read.
 #[derive(Debug, Clone, Serialize)]
-pub struct TemplateContext {
+pub(crate) struct TemplateContext {
     app: AppContext,
     stage: StageContext,
     components: IndexMap<String, ComponentContext>,
@@ -145,12 +145,12 @@ struct RoadmapContext {
 
 impl TemplateContext {
     /// Whether the plan has the component `id`.
-    pub fn has_component(&self, id: &str) -> bool {
+    pub(crate) fn has_component(&self, id: &str) -> bool {
         self.components.contains_key(id)
     }
 
     /// The context for `plan`, named by `naming`.
-    pub fn new(plan: &Plan<'_>, data: &Data, naming: &Naming) -> TemplateContext {
+    pub(crate) fn new(plan: &Plan<'_>, data: &Data, naming: &Naming) -> TemplateContext {
         let roadmap = &data.roadmap;
         let stage = plan.selection.stage;
         let moving_here = data

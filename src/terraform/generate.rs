@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::error::{Error, Problem};
 use crate::model::plan::Plan;
 use crate::printable::shell_word;
+use crate::terraform::RenderedFile;
 use crate::terraform::context::{Naming, TemplateContext};
 use crate::terraform::regenerate::lock::{Access, FolderLock, LockError};
 use crate::terraform::regenerate::merge::unified_diff;
@@ -16,11 +17,10 @@ use crate::terraform::regenerate::write::{
     self, FileState, Folder, Manifest, ManifestFile, ManifestScenario, RECORDS_DIR, Strategy,
     sha256,
 };
-use crate::terraform::{RenderedFile, Renderer};
 
 /// What `generate` does with the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Write the changes.
     Write,
     /// Report the changes, write nothing.
@@ -31,7 +31,7 @@ pub enum Mode {
 
 /// What `generate` did, or would do, to the folder.
 #[derive(Debug, Clone)]
-pub struct Generated {
+pub(crate) struct Generated {
     /// Every file's fate, in render order then no-longer-generated files.
     pub changes: Vec<Change>,
     /// Whether the folder differs from what infraplan would leave in it.
@@ -44,7 +44,7 @@ pub struct Generated {
 
 impl Generated {
     /// Files whose conflict waits for the user.
-    pub fn conflicts(&self) -> impl Iterator<Item = &Change> {
+    pub(crate) fn conflicts(&self) -> impl Iterator<Item = &Change> {
         self.changes
             .iter()
             .filter(|change| change.state == FileState::Conflict)
@@ -83,7 +83,7 @@ fn lock_for(folder: &Folder, mode: Mode, wait: Duration) -> Result<Option<Folder
 /// What `generate` writes: the plan, its names, and the flags (after
 /// `--out`) that ask for it again, for a refusal to quote.
 #[derive(Debug, Clone, Copy)]
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     /// The plan.
     pub plan: &'a Plan<'a>,
     /// Resource names.
@@ -97,13 +97,13 @@ pub struct Target<'a> {
 }
 
 /// Renders the plan's files, when a run needs them.
-pub type Render<'a> = &'a dyn Fn() -> Result<Vec<RenderedFile>, Error>;
+pub(crate) type Render<'a> = &'a dyn Fn() -> Result<Vec<RenderedFile>, Error>;
 
 /// Reconciles what `render` renders with what is in `out` and, in
 /// [`Mode::Write`], writes the result all or nothing. Only one run writes a folder at a time;
 /// another waits up to `wait` for it. A folder of another stage or platform
 /// is refused whatever the mode: it is what runs now.
-pub fn regenerate(
+pub(crate) fn regenerate(
     out: &Path,
     render: Render<'_>,
     target: Target<'_>,
@@ -240,7 +240,7 @@ fn reuse_or_render(
 
 /// What a rendering comes from: infraplan's version, the context and every
 /// template's path and text, as a SHA-256.
-pub fn fingerprint(
+pub(crate) fn fingerprint(
     context: &TemplateContext,
     templates: &[crate::terraform::TemplateFile],
 ) -> String {
@@ -255,7 +255,7 @@ pub fn fingerprint(
 /// Everything a regeneration will write, decided but not yet written.
 #[derive(Debug, Clone)]
 #[doc(hidden)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// Every file's fate.
     pub changes: Vec<Change>,
     /// The manifest to record.
@@ -267,7 +267,7 @@ pub struct Prepared {
 
 /// Reads the folder and decides every file's fate.
 #[doc(hidden)]
-pub fn prepare(
+pub(crate) fn prepare(
     folder: &Folder,
     rendered: &[RenderedFile],
     plan: &Plan<'_>,
@@ -368,7 +368,7 @@ fn check_diff(existing: &Existing, changes: &[Change]) -> String {
 
 /// What `infraplan resolve` settled.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// The files resolved, as the user's version, and whether each still exists.
     pub files: Vec<(String, bool)>,
     /// Conflicts still waiting.
@@ -379,7 +379,7 @@ pub struct Resolved {
 /// `files` into theirs (or chosen to keep theirs, or to keep it removed).
 /// Their version stands; the sidecar goes; later runs merge infraplan's
 /// future changes into it as for any edited file.
-pub fn resolve(out: &Path, files: &[String], wait: Duration) -> Result<Resolved, Error> {
+pub(crate) fn resolve(out: &Path, files: &[String], wait: Duration) -> Result<Resolved, Error> {
     let folder = Folder::resolve(out)?;
     if !folder.exists() {
         return Err(Error::NoInput {
@@ -481,7 +481,7 @@ pub fn resolve(out: &Path, files: &[String], wait: Duration) -> Result<Resolved,
 const MAX_NAME: usize = 27;
 
 /// Checks `--name`: what Heroku app names and AWS resource names both accept.
-pub fn check_app_name(name: &str) -> Result<(), Error> {
+pub(crate) fn check_app_name(name: &str) -> Result<(), Error> {
     let valid = (3..=MAX_NAME).contains(&name.len())
         && name.starts_with(|character: char| character.is_ascii_lowercase())
         && !name.ends_with('-')
@@ -503,7 +503,7 @@ pub fn check_app_name(name: &str) -> Result<(), Error> {
 }
 
 /// Checks `--domain`: a DNS name with at least two labels, such as `app.example.com`.
-pub fn check_domain(domain: &str) -> Result<(), Error> {
+pub(crate) fn check_domain(domain: &str) -> Result<(), Error> {
     let labels: Vec<&str> = domain.split('.').collect();
     let label_ok = |label: &&str| {
         (1..=63).contains(&label.len())
@@ -524,7 +524,7 @@ pub fn check_domain(domain: &str) -> Result<(), Error> {
 }
 
 /// Checks `--region` against the regions the catalog has prices for.
-pub fn check_region(region: &str, priced: &[&str]) -> Result<(), Error> {
+pub(crate) fn check_region(region: &str, priced: &[&str]) -> Result<(), Error> {
     if priced.contains(&region) {
         Ok(())
     } else {
@@ -536,17 +536,6 @@ pub fn check_region(region: &str, priced: &[&str]) -> Result<(), Error> {
             },
         ))
     }
-}
-
-/// Renders the plan's variant.
-pub fn render_plan(
-    renderer: &Renderer,
-    plan: &Plan<'_>,
-    data: &crate::model::plan::Data,
-    naming: &Naming,
-) -> Result<Vec<RenderedFile>, Error> {
-    let context = TemplateContext::new(plan, data, naming);
-    renderer.render_variant(plan.selection.variant_name, &context)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use handlebars::{
 use serde_json::Value;
 
 /// Registers every helper on `registry`.
-pub fn register(registry: &mut Handlebars<'_>) {
+pub(crate) fn register(registry: &mut Handlebars<'_>) {
     let helpers: [(&'static str, WriteText); 3] = [
         ("hcl_string", |text| Ok(hcl_string(text))),
         ("hcl_number", |text| {
@@ -27,7 +27,7 @@ pub fn register(registry: &mut Handlebars<'_>) {
 /// `{{hcl_string value}}`: a quoted HCL string literal. Escapes `\`, `"`,
 /// newlines and tabs, and the template sequences `${` and `%{`, so a value can
 /// never inject an expression.
-pub fn hcl_string(text: &str) -> String {
+pub(crate) fn hcl_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     let mut chars = text.chars().peekable();
@@ -52,7 +52,7 @@ pub fn hcl_string(text: &str) -> String {
 
 /// `{{hcl_number value}}`: a number, written as is; anything that is not a
 /// plain decimal number is an error, so a value can never become an expression.
-pub fn hcl_number(text: &str) -> Option<&str> {
+pub(crate) fn hcl_number(text: &str) -> Option<&str> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
     let is_digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
@@ -61,7 +61,7 @@ pub fn hcl_number(text: &str) -> Option<&str> {
 
 /// `{{hcl_comment value}}`: text for the rest of a `#` comment line, with
 /// control characters (a newline would end the comment) shown escaped.
-pub fn hcl_comment(text: &str) -> String {
+pub(crate) fn hcl_comment(text: &str) -> String {
     crate::printable::escape_controls(text).into_owned()
 }
 

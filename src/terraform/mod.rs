@@ -10,11 +10,11 @@
 //! file winning over a shared one of the same name; `templates/partials/`
 //! holds pieces any template includes.
 
-pub mod context;
-pub mod generate;
-pub mod helpers;
-pub mod regenerate;
-pub mod report;
+pub(crate) mod context;
+pub(crate) mod generate;
+pub(crate) mod helpers;
+pub(crate) mod regenerate;
+pub(crate) mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -32,7 +32,7 @@ const SUFFIX: &str = ".hbs";
 
 /// A template file: its path under `templates/` and its text.
 #[derive(Debug, Clone)]
-pub struct TemplateFile {
+pub(crate) struct TemplateFile {
     /// `aws/network.tf.hbs`.
     pub path: String,
     /// What messages call it.
@@ -43,7 +43,7 @@ pub struct TemplateFile {
 
 /// A rendered file: its name in the output folder and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedFile {
+pub(crate) struct RenderedFile {
     /// `network.tf`.
     pub name: String,
     /// The contents, LF line endings, one final newline.
@@ -51,7 +51,7 @@ pub struct RenderedFile {
 }
 
 /// Built-in templates layered with a user folder.
-pub fn load_templates(
+pub(crate) fn load_templates(
     builtin: &[(&str, &str)],
     override_dir: Option<&Path>,
 ) -> Result<Vec<TemplateFile>, Error> {
@@ -145,7 +145,10 @@ fn component_names(text: &str) -> Vec<&str> {
 /// Every `components.ID` a template names must be a component of its
 /// variant in some stage (a partial's, of any variant): a typo would
 /// otherwise read as a missing component and silently drop Terraform.
-pub fn check_component_names(templates: &[TemplateFile], stages: &Stages) -> Result<(), Error> {
+pub(crate) fn check_component_names(
+    templates: &[TemplateFile],
+    stages: &Stages,
+) -> Result<(), Error> {
     let mut known: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for stage in stages.all() {
         for (variant, spec) in &stage.variants {
@@ -187,7 +190,7 @@ pub fn check_component_names(templates: &[TemplateFile], stages: &Stages) -> Res
 
 /// The templates `variant` can render: its folders' and the partials. Only
 /// these are parsed: parsing is most of what generating costs.
-pub fn templates_for(templates: Vec<TemplateFile>, variant: &str) -> Vec<TemplateFile> {
+pub(crate) fn templates_for(templates: Vec<TemplateFile>, variant: &str) -> Vec<TemplateFile> {
     let folders = folders_of(variant);
     templates
         .into_iter()
@@ -202,14 +205,14 @@ pub fn templates_for(templates: Vec<TemplateFile>, variant: &str) -> Vec<Templat
 }
 
 /// The registry with every template and partial parsed.
-pub struct Renderer {
+pub(crate) struct Renderer {
     registry: Handlebars<'static>,
     templates: Vec<TemplateFile>,
 }
 
 impl Renderer {
     /// Parses every template; a syntax error names the file.
-    pub fn new(templates: Vec<TemplateFile>) -> Result<Renderer, Error> {
+    pub(crate) fn new(templates: Vec<TemplateFile>) -> Result<Renderer, Error> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
@@ -240,7 +243,7 @@ impl Renderer {
     /// plan calls for: every one, except those [`FILES_FOR_COMPONENTS`] ties
     /// to a component the plan lacks. A template that renders to nothing is
     /// an error: which files exist is decided here, not by whitespace.
-    pub fn render_variant(
+    pub(crate) fn render_variant(
         &self,
         variant: &str,
         context: &TemplateContext,

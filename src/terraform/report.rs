@@ -5,15 +5,15 @@ use serde::Serialize;
 use crate::model::plan::Plan;
 use crate::printable::escape_controls;
 use crate::report::PlanSummary;
-use crate::report::REPORT_SCHEMA_VERSION;
 use crate::report::table::{Align, Fit, Table};
+use crate::report::{REPORT_SCHEMA_VERSION, Report};
 use crate::terraform::generate::{Generated, Mode, Resolved};
 use crate::terraform::regenerate::reconcile::{Outcome, SIDECAR_SUFFIX};
 use crate::terraform::regenerate::write::Strategy;
 
 /// What `generate` reports; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
-pub struct GenerateReport {
+pub(crate) struct GenerateReport {
     schema_version: u32,
     out: String,
     mode: &'static str,
@@ -38,7 +38,12 @@ struct FileView {
 
 impl GenerateReport {
     /// The report of `generated` for `plan`.
-    pub fn new(out: &std::path::Path, mode: Mode, plan: &Plan<'_>, generated: &Generated) -> Self {
+    pub(crate) fn new(
+        out: &std::path::Path,
+        mode: Mode,
+        plan: &Plan<'_>,
+        generated: &Generated,
+    ) -> Self {
         GenerateReport {
             schema_version: REPORT_SCHEMA_VERSION,
             out: out.display().to_string(),
@@ -75,16 +80,6 @@ impl GenerateReport {
                 .collect(),
             diff: generated.diff.clone(),
         }
-    }
-
-    /// Plain text fitted as `fit` says.
-    pub fn to_text(&self, fit: Fit) -> String {
-        self.render(Some(fit))
-    }
-
-    /// Markdown.
-    pub fn to_markdown(&self) -> String {
-        self.render(None)
     }
 
     /// Text fitted as `fit` says, or Markdown without it.
@@ -164,8 +159,20 @@ impl GenerateReport {
     }
 }
 
+impl Report for GenerateReport {
+    /// Plain text fitted as `fit` says.
+    fn to_text(&self, fit: Fit) -> String {
+        self.render(Some(fit))
+    }
+
+    /// Markdown.
+    fn to_markdown(&self) -> String {
+        self.render(None)
+    }
+}
+
 /// What `infraplan resolve` prints.
-pub fn resolved_text(out: &std::path::Path, resolved: &Resolved) -> String {
+pub(crate) fn resolved_text(out: &std::path::Path, resolved: &Resolved) -> String {
     let mut text = String::new();
     for (path, present) in &resolved.files {
         let what = if *present {

@@ -7,31 +7,12 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::{copy_tree, project_dir, scratch_dir, tree};
+use crate::support::{copy_tree, generate_args, project_dir, scratch_dir, tree};
 
 /// Rounds of two racing runs.
 const ROUNDS: usize = 30;
 /// Files in the `.terraform/` tree the folder carries, as after `terraform init`.
 const TERRAFORM_FILES: usize = 2_000;
-
-fn generate_args(out: &Path, customers: &str) -> Vec<String> {
-    let mrr = (customers.parse::<u32>().unwrap() * 150).to_string();
-    [
-        "generate",
-        "--out",
-        &out.to_string_lossy(),
-        "--customers",
-        customers,
-        "--mrr",
-        &mrr,
-        "--domain",
-        "example.com",
-        "--paas",
-        "heroku",
-    ]
-    .map(str::to_owned)
-    .to_vec()
-}
 
 fn run(out: &Path, customers: &str) -> i32 {
     Command::new(env!("CARGO_BIN_EXE_infraplan"))

@@ -224,7 +224,7 @@ fn absurd_numbers_and_odd_files_are_one_line_errors() {
     let big = dir.join("usage-big.json");
     fs::File::create(&big)
         .unwrap()
-        .set_len(infraplan::input::MAX_INPUT_BYTES + 1)
+        .set_len(infraplan::MAX_INPUT_BYTES + 1)
         .unwrap();
     let big = big.to_string_lossy().into_owned();
     let fifo = dir.join("usage-fifo.json");

@@ -14,6 +14,7 @@ mod plan;
 mod properties;
 mod regenerate;
 mod scenarios;
+mod shared;
 mod support;
 mod terraform;
 mod widths;

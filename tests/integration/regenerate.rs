@@ -3,40 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
 
-use infraplan::app::cli::{DataArgs, ScenarioArgs};
-use infraplan::catalog::embedded;
-use infraplan::terraform::context::{Naming, TemplateContext};
-use infraplan::terraform::generate::{Mode, Target, fingerprint, prepare, regenerate, render_plan};
-use infraplan::terraform::regenerate::lock::{Access, FolderLock};
-use infraplan::terraform::regenerate::write::{self, Folder, Step, Stop, apply_with};
-use infraplan::terraform::{Renderer, load_templates, templates_for};
-use infraplan::{load_data, scenario_from};
-use rust_decimal::Decimal;
-
-use crate::support::{copy_tree, infraplan, infraplan_ok, scratch_dir, snapshot_settings, tree};
+use crate::shared::differences;
+use crate::support::{
+    generate_args, infraplan, infraplan_ok, scratch_dir, snapshot_settings, tree,
+};
 
 /// `infraplan generate` for stage 2 on Heroku into `out`, with extra flags.
 fn generate(out: &Path, customers: &str, extra: &[&str]) -> crate::support::Run {
-    let out = out.to_string_lossy().into_owned();
-    let mrr = (customers.parse::<u32>().unwrap() * 150).to_string();
-    let mut args = vec![
-        "generate",
-        "--out",
-        &out,
-        "--customers",
-        customers,
-        "--mrr",
-        &mrr,
-        "--domain",
-        "example.com",
-        "--paas",
-        "heroku",
-    ];
-    args.extend_from_slice(extra);
-    infraplan(&args)
+    let mut args = generate_args(out, customers);
+    args.extend(extra.iter().map(|arg| (*arg).to_owned()));
+    infraplan(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 fn outcomes(stdout: &str) -> BTreeMap<String, String> {
@@ -51,6 +29,15 @@ fn outcomes(stdout: &str) -> BTreeMap<String, String> {
                 file["outcome"].as_str().unwrap().to_owned(),
             )
         })
+        .collect()
+}
+
+/// A text's SHA-256 as `sha256sum` prints it, as the manifest records it.
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
         .collect()
 }
 
@@ -151,7 +138,7 @@ fn a_file_no_longer_generated_is_kept_and_reported() {
         .unwrap()
         .push(serde_json::json!({
             "path": "legacy.tf",
-            "sha256": write::sha256(legacy),
+            "sha256": sha256_hex(legacy),
         }));
     fs::write(&manifest_path, manifest.to_string()).unwrap();
     let run = generate(&out, "120", &["--format", "json"]);
@@ -240,179 +227,6 @@ fn regeneration_report_snapshot() {
         .stdout
         .replace(&out.to_string_lossy().into_owned(), "[OUT]");
     snapshot_settings().bind(|| insta::assert_snapshot!("generate__regenerate-report", text));
-}
-
-/// Stops a regeneration before each of its steps, as a failure and as a
-/// killed process. The folder is always exactly as before or as after, and
-/// the next run finishes the job.
-#[test]
-fn an_interrupted_write_leaves_the_folder_before_or_after() {
-    let root = scratch_dir("regenerate-interrupted");
-    let original = root.join("original");
-    generate(&original, "120", &[]);
-    fs::write(
-        original.join("terraform.tfvars"),
-        "domain = \"example.com\"\n",
-    )
-    .unwrap();
-    fs::create_dir(original.join("modules")).unwrap();
-    fs::write(original.join("modules/extra.tf"), "# user module\n").unwrap();
-    edit(
-        &original.join("variables.tf"),
-        "\"container\"",
-        "\"heroku-24\"",
-    );
-    let before = tree(&original);
-    let expected = root.join("expected");
-    copy_tree(&original, &expected);
-    assert_eq!(generate(&expected, "180", &[]).code, 0);
-    let after = tree(&expected);
-    assert!(before != after);
-
-    let data = load_data(&DataArgs {
-        stages: None,
-        prices: None,
-    })
-    .unwrap();
-    let scenario = heroku_scenario(&data, 180, 27_000);
-    let plan = infraplan::model::plan::plan(&data, &scenario).unwrap();
-    let naming = example_naming();
-    let templates = templates_for(
-        load_templates(embedded::TEMPLATES, None).unwrap(),
-        plan.selection.variant_name,
-    );
-    let renderer = Renderer::new(templates.clone()).unwrap();
-    let rendered = render_plan(&renderer, &plan, &data, &naming).unwrap();
-    // What the CLI records as the folder's inputs.
-    let inputs = fingerprint(&TemplateContext::new(&plan, &data, &naming), &templates);
-
-    // Other tests spawn processes: a child between fork and exec briefly
-    // shares this process's open files, locks included, so wait a little.
-    let patience = Duration::from_secs(10);
-    let locked = |out: &Path| {
-        let folder = Folder::resolve(out).unwrap();
-        let lock = FolderLock::acquire(&folder.path, Access::Exclusive, patience).unwrap();
-        (folder, lock)
-    };
-    let mut steps: Vec<Step> = Vec::new();
-    let counted = root.join("counted");
-    copy_tree(&original, &counted);
-    let (folder, mut lock) = locked(&counted);
-    let prepared = prepare(&folder, &rendered, &plan, &naming, false, Some(&inputs)).unwrap();
-    let plan_of = |prepared: &infraplan::terraform::generate::Prepared| {
-        (prepared.changes.clone(), prepared.manifest.clone())
-    };
-    let (changes, manifest) = plan_of(&prepared);
-    apply_with(
-        &folder,
-        write::Plan {
-            changes: &changes,
-            manifest: &manifest,
-        },
-        &mut lock,
-        &mut |step| {
-            steps.push(step.clone());
-            None
-        },
-    )
-    .unwrap();
-    drop(lock);
-    assert_eq!(
-        tree(&counted),
-        after,
-        "an uninterrupted run writes what the CLI writes"
-    );
-    assert!(steps.len() > 20, "{steps:?}");
-
-    for (index, step) in steps.iter().enumerate() {
-        for stop in [Stop::Fail, Stop::Kill] {
-            let out = root.join(format!("run-{index}-{stop:?}"));
-            copy_tree(&original, &out);
-            let (folder, mut lock) = locked(&out);
-            let prepared =
-                prepare(&folder, &rendered, &plan, &naming, false, Some(&inputs)).unwrap();
-            let (changes, manifest) = plan_of(&prepared);
-            let mut seen = 0;
-            let result = apply_with(
-                &folder,
-                write::Plan {
-                    changes: &changes,
-                    manifest: &manifest,
-                },
-                &mut lock,
-                &mut |_| {
-                    seen += 1;
-                    (seen == index + 1).then_some(stop)
-                },
-            );
-            // A killed process lets go of its locks.
-            drop(lock);
-            let now = tree(&out);
-            match (stop, step) {
-                (Stop::Fail, Step::Cleanup) => {
-                    assert!(result.is_ok(), "the folder was already swapped in");
-                    assert!(now == after, "{}", differences(&now, &after));
-                }
-                (Stop::Fail, _) => {
-                    assert!(result.is_err(), "a failure before {step:?} is reported");
-                    assert!(
-                        now == before,
-                        "failed before {step:?}: {}",
-                        differences(&now, &before)
-                    );
-                    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
-                }
-                (Stop::Kill, _) => assert!(
-                    now == before || now == after,
-                    "killed before {step:?}: neither before ({}) nor after ({})",
-                    differences(&now, &before),
-                    differences(&now, &after)
-                ),
-            }
-            // The next run recovers and finishes.
-            let target = Target {
-                plan: &plan,
-                naming: &naming,
-                flags: &[],
-                fingerprint: Some(&inputs),
-            };
-            let render = || Ok(rendered.clone());
-            regenerate(&out, &render, target, false, Mode::Write, patience).unwrap();
-            let recovered = tree(&out);
-            assert!(
-                recovered == after,
-                "after {step:?}: {}",
-                differences(&recovered, &after)
-            );
-            assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
-        }
-    }
-}
-
-/// The paths whose contents differ between two trees.
-fn differences(left: &BTreeMap<String, Vec<u8>>, right: &BTreeMap<String, Vec<u8>>) -> String {
-    let paths: std::collections::BTreeSet<&String> = left.keys().chain(right.keys()).collect();
-    let differing: Vec<&str> = paths
-        .into_iter()
-        .filter(|path| left.get(*path) != right.get(*path))
-        .map(String::as_str)
-        .collect();
-    format!("differs in {differing:?}")
-}
-
-/// Folders an interrupted run may leave beside `out`.
-fn leftovers(out: &Path) -> Vec<PathBuf> {
-    let name = out.file_name().unwrap().to_string_lossy().into_owned();
-    fs::read_dir(out.parent().unwrap())
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            path.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(&format!(".{name}.infraplan-"))
-        })
-        .collect()
 }
 
 #[test]
@@ -576,21 +390,8 @@ fn the_current_folder_is_written_file_by_file() {
     let out = scratch_dir("regenerate-dot").join("infra");
     fs::create_dir(&out).unwrap();
     let run = |customers: &str, extra: &[&str]| {
-        let mrr = (customers.parse::<u32>().unwrap() * 150).to_string();
-        let mut args = vec![
-            "generate",
-            "--out",
-            ".",
-            "--customers",
-            customers,
-            "--mrr",
-            &mrr,
-            "--domain",
-            "example.com",
-            "--paas",
-            "heroku",
-        ];
-        args.extend_from_slice(extra);
+        let mut args = generate_args(Path::new("."), customers);
+        args.extend(extra.iter().map(|arg| (*arg).to_owned()));
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_infraplan"))
             .args(&args)
             .current_dir(&out)
@@ -795,75 +596,4 @@ fn a_locked_folder_names_its_holder() {
     let waited = generate(&out, "180", &["--wait", "30"]);
     assert_eq!(waited.code, 0, "{}", waited.stderr);
     holder.wait().unwrap();
-}
-
-/// A run whose inputs match the folder's records reuses infraplan's recorded
-/// files instead of rendering (it never calls the renderer); other inputs
-/// render.
-#[test]
-fn unchanged_inputs_skip_rendering() {
-    let out = scratch_dir("regenerate-reuse").join("infra");
-    assert_eq!(generate(&out, "120", &[]).code, 0);
-    let data = load_data(&DataArgs {
-        stages: None,
-        prices: None,
-    })
-    .unwrap();
-    let scenario = heroku_scenario(&data, 120, 18_000);
-    let plan = infraplan::model::plan::plan(&data, &scenario).unwrap();
-    let naming = example_naming();
-    let templates = templates_for(
-        load_templates(embedded::TEMPLATES, None).unwrap(),
-        plan.selection.variant_name,
-    );
-    let inputs = fingerprint(&TemplateContext::new(&plan, &data, &naming), &templates);
-    let refuse = || -> Result<Vec<infraplan::terraform::RenderedFile>, infraplan::error::Error> {
-        Err(infraplan::error::Error::Internal {
-            problem: infraplan::error::Problem::StoppedByTest,
-        })
-    };
-    let run = |fingerprint: &str| {
-        let target = Target {
-            plan: &plan,
-            naming: &naming,
-            flags: &[],
-            fingerprint: Some(fingerprint),
-        };
-        regenerate(&out, &refuse, target, false, Mode::Check, Duration::ZERO)
-    };
-    let reused = run(&inputs).expect("the records stand in for a rendering");
-    assert!(!reused.differs);
-    assert!(
-        run("another").is_err(),
-        "other inputs render (and this renderer refuses)"
-    );
-}
-
-/// The scenario `generate --paas heroku --customers CUSTOMERS --mrr MRR` plans.
-fn heroku_scenario(
-    data: &infraplan::model::plan::Data,
-    customers: u64,
-    mrr: u32,
-) -> infraplan::model::plan::Scenario {
-    scenario_from(
-        &ScenarioArgs {
-            customers,
-            mrr: Decimal::from(mrr),
-            paas: Some("heroku".to_owned()),
-            stage: None,
-            usage: None,
-            commitment: infraplan::model::cost::Commitment::None,
-        },
-        data,
-    )
-    .unwrap()
-}
-
-/// The names `generate` uses by default, with `--domain example.com`.
-fn example_naming() -> Naming {
-    Naming {
-        app_name: "saas-app".to_owned(),
-        region: "us-east-1".to_owned(),
-        domain: Some("example.com".to_owned()),
-    }
 }

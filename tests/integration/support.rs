@@ -1,7 +1,7 @@
 //! Running the binary and snapshot settings shared by every test module.
 
-use std::collections::BTreeMap;
-use std::fs;
+pub(crate) use crate::shared::{copy_tree, generate_args, tree};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -69,42 +69,6 @@ pub(crate) fn snapshot_settings() -> insta::Settings {
     settings.set_snapshot_path(project_dir().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings
-}
-
-/// Copies `from` into `to`, folders and permission bits included.
-pub(crate) fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir`, by relative path.
-pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, files);
-            } else {
-                let relative = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(relative, fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
 }
 
 /// One scenario per stage and platform variant.

@@ -19,7 +19,7 @@ const RETRY_EVERY: Duration = Duration::from_millis(50);
 
 /// Whether other runs may hold the lock at the same time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     /// Reading only (`--check`, `--dry-run`): readers share the lock.
     Shared,
     /// Writing: one run at a time, and no reader while it writes.
@@ -28,7 +28,7 @@ pub enum Access {
 
 /// Why the lock was not taken.
 #[derive(Debug)]
-pub enum LockError {
+pub(crate) enum LockError {
     /// Another run held it for the whole wait; who, where the system says.
     Held {
         /// "pid 1234: infraplan generate --out infra …", when known.
@@ -40,13 +40,17 @@ pub enum LockError {
 
 /// Locks held for the life of a run; dropping releases them.
 #[derive(Debug)]
-pub struct FolderLock {
+pub(crate) struct FolderLock {
     held: Vec<File>,
 }
 
 impl FolderLock {
     /// Locks the folder at `path`, trying for up to `wait`.
-    pub fn acquire(path: &Path, access: Access, wait: Duration) -> Result<FolderLock, LockError> {
+    pub(crate) fn acquire(
+        path: &Path,
+        access: Access,
+        wait: Duration,
+    ) -> Result<FolderLock, LockError> {
         let deadline = Instant::now() + wait;
         loop {
             let folder = File::open(path).map_err(LockError::Io)?;
@@ -77,7 +81,7 @@ impl FolderLock {
 
     /// Also locks `path` (a staging folder no other run knows yet), so the
     /// folder stays locked after it is swapped into place.
-    pub fn also_hold(&mut self, path: &Path) -> io::Result<()> {
+    pub(crate) fn also_hold(&mut self, path: &Path) -> io::Result<()> {
         let folder = File::open(path)?;
         folder.lock()?;
         self.held.push(folder);

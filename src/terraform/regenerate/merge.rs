@@ -30,7 +30,7 @@ fn hunks<'a>(base: &'a str, other: &'a str) -> Vec<Hunk<'a>> {
 /// Merges the user's edits (`ours`) and infraplan's changes (`theirs`), both
 /// made to `base`. Returns `None` when they touch the same or adjacent base
 /// lines differently: a conflict the user resolves.
-pub fn merge3(base: &str, ours: &str, theirs: &str) -> Option<String> {
+pub(crate) fn merge3(base: &str, ours: &str, theirs: &str) -> Option<String> {
     let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
     let mut ours = hunks(base, ours).into_iter().peekable();
     let mut theirs = hunks(base, theirs).into_iter().peekable();
@@ -74,7 +74,7 @@ pub fn merge3(base: &str, ours: &str, theirs: &str) -> Option<String> {
 }
 
 /// A unified diff from `old` to `new`, labelled with `path`; empty when equal.
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+pub(crate) fn unified_diff(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }

@@ -1,7 +1,7 @@
 //! Writing a generated folder safely: one writer at a time, a manifest of
 //! what was written, three-way merges of the user's edits, atomic writes.
 
-pub mod lock;
-pub mod merge;
-pub mod reconcile;
-pub mod write;
+pub(crate) mod lock;
+pub(crate) mod merge;
+pub(crate) mod reconcile;
+pub(crate) mod write;

@@ -17,12 +17,12 @@ use crate::terraform::regenerate::merge::merge3;
 use crate::terraform::regenerate::write::FileState;
 
 /// The suffix of infraplan's version of a file the user changed.
-pub const SIDECAR_SUFFIX: &str = ".infraplan-new";
+pub(crate) const SIDECAR_SUFFIX: &str = ".infraplan-new";
 
 /// What happens to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// New: written.
     Created,
     /// Not edited by the user, changed by infraplan: replaced.
@@ -42,7 +42,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The word reports print.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Outcome::Created => "created",
             Outcome::Updated => "updated",
@@ -57,7 +57,7 @@ impl Outcome {
 
 /// What regeneration does to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     /// The file's name in the folder.
     pub path: String,
     /// What happens.
@@ -77,7 +77,7 @@ pub struct Change {
 
 /// The folder as it is now.
 #[derive(Debug, Clone, Default)]
-pub struct Existing {
+pub(crate) struct Existing {
     /// Contents of the folder's files that infraplan renders or recorded.
     pub files: BTreeMap<String, String>,
     /// Contents of their sidecars (`NAME.infraplan-new`), by the file's name.
@@ -93,14 +93,14 @@ pub struct Existing {
 
 /// Why a folder is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// Not empty, and infraplan did not write it.
     Foreign,
 }
 
 /// Decides every file's fate. `force` accepts a folder infraplan did not
 /// write; its files are then treated as the user's.
-pub fn reconcile(
+pub(crate) fn reconcile(
     existing: &Existing,
     rendered: &[RenderedFile],
     force: bool,

@@ -29,19 +29,19 @@ use crate::terraform::regenerate::lock::FolderLock;
 use crate::terraform::regenerate::reconcile::{Change, Existing, SIDECAR_SUFFIX};
 
 /// The folder infraplan keeps its records in, inside the generated folder.
-pub const RECORDS_DIR: &str = ".infraplan";
+pub(crate) const RECORDS_DIR: &str = ".infraplan";
 const MANIFEST_FILE: &str = "manifest.json";
 const BASE_DIR: &str = "base";
 const BASE_SUFFIX: &str = ".base";
 
 /// The manifest's format version. Version 1 had no file states, version 2
 /// no record of its inputs; both are read and rewritten as 3.
-pub const MANIFEST_SCHEMA_VERSION: u32 = 3;
+pub(crate) const MANIFEST_SCHEMA_VERSION: u32 = 3;
 
 /// `.infraplan/manifest.json`: what infraplan wrote, and from what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// The format's version.
     pub schema_version: u32,
     /// The infraplan that wrote the folder.
@@ -63,7 +63,7 @@ pub struct Manifest {
 /// The inputs of a rendering and the files it wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// SHA-256 of infraplan's version, the template context and every
     /// template's path and text.
     pub fingerprint: String,
@@ -74,7 +74,7 @@ pub struct Inputs {
 /// The scenario a folder was generated for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ManifestScenario {
+pub(crate) struct ManifestScenario {
     /// Customers.
     pub customers: u64,
     /// MRR, as a decimal string.
@@ -94,7 +94,7 @@ pub struct ManifestScenario {
 /// One tracked file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ManifestFile {
+pub(crate) struct ManifestFile {
     /// Its name in the folder.
     pub path: String,
     /// SHA-256 of infraplan's version, as `sha256sum` prints it.
@@ -107,7 +107,7 @@ pub struct ManifestFile {
 /// Where a tracked file stands between the user and infraplan.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum FileState {
+pub(crate) enum FileState {
     /// Nothing waits for the user.
     #[default]
     Settled,
@@ -126,7 +126,7 @@ impl FileState {
 }
 
 /// SHA-256 of `text`, lowercase hex.
-pub fn sha256(text: &str) -> String {
+pub(crate) fn sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
         .map(|byte| format!("{byte:02x}"))
@@ -136,7 +136,7 @@ pub fn sha256(text: &str) -> String {
 /// How a folder is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Strategy {
+pub(crate) enum Strategy {
     /// Built beside and swapped in, all or nothing.
     Swap,
     /// File by file inside the folder: it is a mount point.
@@ -148,7 +148,7 @@ pub enum Strategy {
 /// The folder `--out` names, resolved: symbolic links followed (the link
 /// stays; the folder it points to is regenerated).
 #[derive(Debug, Clone)]
-pub struct Folder {
+pub(crate) struct Folder {
     /// What the user gave, for messages.
     pub given: PathBuf,
     /// The real folder.
@@ -159,7 +159,7 @@ pub struct Folder {
 
 impl Folder {
     /// Resolves `out`. It may not exist yet, but its parent must.
-    pub fn resolve(out: &Path) -> Result<Folder, Error> {
+    pub(crate) fn resolve(out: &Path) -> Result<Folder, Error> {
         let unusable = |reason: String| Error::CannotCreate {
             flag: "--out".to_owned(),
             path: out.to_owned(),
@@ -224,7 +224,7 @@ impl Folder {
     }
 
     /// Whether the folder exists.
-    pub fn exists(&self) -> bool {
+    pub(crate) fn exists(&self) -> bool {
         self.path.is_dir()
     }
 
@@ -238,7 +238,7 @@ impl Folder {
 
     /// Creates the folder if it is missing, so there is something to lock.
     /// Returns whether it was created.
-    pub fn create(&self) -> Result<bool, Error> {
+    pub(crate) fn create(&self) -> Result<bool, Error> {
         match fs::create_dir(&self.path) {
             Ok(()) => Ok(true),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists && self.exists() => {
@@ -316,7 +316,7 @@ fn unescape_octal(text: &str) -> String {
 /// or tracks, their sidecars, and its records (also returned whole). A
 /// missing folder is an empty one. With `force`, records that cannot be read
 /// are set aside and rebuilt from the files on disk.
-pub fn read_existing(
+pub(crate) fn read_existing(
     folder: &Folder,
     rendered: &[&str],
     force: bool,
@@ -397,13 +397,13 @@ struct Records {
 
 /// The stage and variant a folder's manifest records, if it has one that
 /// reads. Lenient: a broken manifest is reported where the files are read.
-pub fn recorded_stage(folder: &Path) -> Option<(u32, String)> {
+pub(crate) fn recorded_stage(folder: &Path) -> Option<(u32, String)> {
     recorded_manifest(folder).map(|manifest| (manifest.stage, manifest.variant))
 }
 
 /// infraplan's recorded versions of a folder's files, by path, if its
 /// records read and match their hashes.
-pub fn recorded_bases(folder: &Path) -> Option<BTreeMap<String, String>> {
+pub(crate) fn recorded_bases(folder: &Path) -> Option<BTreeMap<String, String>> {
     read_records(folder)
         .ok()
         .flatten()
@@ -411,12 +411,12 @@ pub fn recorded_bases(folder: &Path) -> Option<BTreeMap<String, String>> {
 }
 
 /// What a folder's manifest records it was rendered from, if it reads.
-pub fn recorded_inputs(folder: &Path) -> Option<Inputs> {
+pub(crate) fn recorded_inputs(folder: &Path) -> Option<Inputs> {
     recorded_manifest(folder).and_then(|manifest| manifest.inputs)
 }
 
 /// The platform a folder's manifest records, if it has one that reads.
-pub fn recorded_platform(folder: &Path) -> Option<String> {
+pub(crate) fn recorded_platform(folder: &Path) -> Option<String> {
     recorded_manifest(folder).map(|manifest| manifest.scenario.platform)
 }
 
@@ -501,7 +501,7 @@ fn base_path(records: &Path, file: &str) -> PathBuf {
 /// A step of writing, for tests that interrupt a run at each one.
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// Linking an untouched entry into the staging folder.
     Link(PathBuf),
     /// Writing a file into the staging folder, or into the folder itself.
@@ -515,8 +515,9 @@ pub enum Step {
 /// How a run stops early in tests.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stop {
+pub(crate) enum Stop {
     /// The step fails with an I/O error; the run cleans up and reports it.
+    #[cfg_attr(not(test), expect(dead_code, reason = "only tests stop a run"))]
     Fail,
     /// The process dies: nothing more happens, not even cleanup.
     Kill,
@@ -524,7 +525,7 @@ pub enum Stop {
 
 /// What is about to be written: the changes and the manifest recording them.
 #[derive(Debug, Clone, Copy)]
-pub struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     /// Every file's fate.
     pub changes: &'a [Change],
     /// The manifest to record.
@@ -533,13 +534,17 @@ pub struct Plan<'a> {
 
 /// Writes `plan` into `folder`, which `lock` holds. Returns how it was
 /// written: swapped in whole, or file by file where a swap is impossible.
-pub fn apply(folder: &Folder, plan: Plan<'_>, lock: &mut FolderLock) -> Result<Strategy, Error> {
+pub(crate) fn apply(
+    folder: &Folder,
+    plan: Plan<'_>,
+    lock: &mut FolderLock,
+) -> Result<Strategy, Error> {
     apply_with(folder, plan, lock, &mut |_| None)
 }
 
 /// [`apply`], calling `interrupt` before each step; a `Some` stops the run there.
 #[doc(hidden)]
-pub fn apply_with(
+pub(crate) fn apply_with(
     folder: &Folder,
     plan: Plan<'_>,
     lock: &mut FolderLock,
@@ -600,7 +605,7 @@ fn run_id() -> String {
 /// is needed), and inside it (temporary files and records of a file-by-file
 /// write). Only ever called under the folder's lock, so nothing here belongs to
 /// a live run.
-pub fn recover(folder: &Folder) -> io::Result<()> {
+pub(crate) fn recover(folder: &Folder) -> io::Result<()> {
     let beside = folder.beside("staging");
     let old = folder.beside("old");
     if let (Some(parent), Some(prefix)) = (beside.parent(), beside.file_name()) {

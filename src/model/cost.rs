@@ -291,6 +291,11 @@ enum UnitRule<'a> {
         parts: Vec<Decimal>,
         /// Their sum; `None` past what a decimal holds.
         per_customer: Option<Decimal>,
+        /// SKU units a customer takes (usage × multiplier ÷ things per
+        /// unit), when that quotient is exact for every SKU the line may
+        /// bill: then a count needs one multiplication, and gives exactly
+        /// what the three steps give.
+        units_per_customer: Option<Decimal>,
         unit: &'a str,
     },
     PerInstance {
@@ -380,6 +385,11 @@ impl<'a> CompiledVariant<'a> {
                             rule,
                             parts,
                             per_customer,
+                            units_per_customer: exact_units_per_customer(
+                                per_customer,
+                                rule.multiplier,
+                                &pick,
+                            ),
                             unit: usage.unit_of(&rule.metric),
                         }
                     }
@@ -587,6 +597,31 @@ fn tier_metric_total(per_customer: Option<Decimal>, customers: u64) -> Decimal {
     })
 }
 
+/// Usage per customer × `multiplier` ÷ the things per unit of the SKUs
+/// `pick` may bill, when they all share that divisor and the quotient is
+/// exact (multiplying it back gives the product): then `customers ×` it
+/// equals the product of the three steps for every customer count.
+fn exact_units_per_customer(
+    per_customer: Option<Decimal>,
+    multiplier: Decimal,
+    pick: &SkuPick<'_>,
+) -> Option<Decimal> {
+    let mut divisors = match pick {
+        SkuPick::One(priced) => vec![priced.sku.unit.things_per_unit()],
+        SkuPick::Tiers { tiers, .. } => tiers
+            .iter()
+            .map(|(_, priced)| priced.sku.unit.things_per_unit())
+            .collect(),
+    };
+    divisors.dedup();
+    let [divisor] = divisors[..] else {
+        return None;
+    };
+    let product = per_customer?.checked_mul(multiplier)?;
+    let quotient = product.checked_div(divisor)?;
+    (quotient.checked_mul(divisor)? == product).then_some(quotient)
+}
+
 /// Instances × units each × hours for an hourly SKU.
 fn count_units(instances: u32, each: Option<Decimal>, sku: &Sku) -> Option<Decimal> {
     let hours = if sku.unit.is_hourly() {
@@ -723,14 +758,19 @@ impl<'a> CompiledLine<'a> {
                 (Some(instances), count_units(instances, *each, sku)?)
             }
             UnitRule::Usage {
-                rule, per_customer, ..
+                rule,
+                per_customer,
+                units_per_customer,
+                ..
             } => {
-                let mut units = bounded(
-                    Decimal::from(customers)
+                let customers = Decimal::from(customers);
+                let mut units = bounded(match units_per_customer {
+                    Some(each) => customers.checked_mul(*each),
+                    None => customers
                         .checked_mul((*per_customer)?)?
                         .checked_mul(rule.multiplier)?
                         .checked_div(sku.unit.things_per_unit()),
-                )?;
+                })?;
                 if units < rule.minimum {
                     minimum = Some(rule.minimum);
                     units = rule.minimum;
@@ -776,6 +816,42 @@ pub fn instance_count(count: &Count, customers: u64) -> u32 {
 mod tests {
     use super::*;
     use crate::model::stage::Scale;
+
+    /// The one-step quotient is only used when it is exact: a usage with
+    /// every decimal place taken cannot be divided by 1,000 exactly.
+    #[test]
+    fn units_per_customer_are_kept_only_when_exact() {
+        let catalog = crate::catalog::prices::load(
+            &crate::catalog::layered_files(
+                "prices",
+                crate::catalog::embedded::PRICES,
+                None,
+                "--prices",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let sku = catalog
+            .skus()
+            .find(|sku| sku.unit.things_per_unit() == Decimal::ONE_THOUSAND)
+            .unwrap();
+        let pick = SkuPick::One(PricedSku {
+            sku,
+            unit_price: sku.price,
+            committed: None,
+            free_units: Some(None),
+        });
+        assert_eq!(
+            exact_units_per_customer(Some(Decimal::from(1_200)), Decimal::TWO, &pick),
+            Some(Decimal::new(24, 1))
+        );
+        let finest = Decimal::new(1, 28);
+        assert_eq!(
+            exact_units_per_customer(Some(finest), Decimal::ONE, &pick),
+            None
+        );
+        assert_eq!(exact_units_per_customer(None, Decimal::ONE, &pick), None);
+    }
 
     #[test]
     fn scaled_counts_round_up_and_clamp() {

@@ -160,7 +160,7 @@ pub struct Line {
 /// A line as a stage file writes it: one of `sku` and `sku_by_tier`, one of
 /// `count`, `usage` and `per_instance`. Read through this flat form rather
 /// than serde's `flatten`, which buffers every line before reading it and
-/// lets unknown keys through.
+/// does not support `deny_unknown_fields`.
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct WrittenLine {

@@ -11,6 +11,7 @@ use crate::error::{Expected, Problem};
 use crate::model::cost::Commitment;
 use crate::model::limits;
 use crate::model::plan::Gate;
+use crate::model::simulation::Range;
 use crate::printable::{escape_controls, shown};
 use crate::report::{Format, TabularFormat};
 
@@ -110,15 +111,21 @@ pub struct RoadmapArgs {
     /// MRR in month 1, US dollars
     #[arg(long, value_name = "USD", value_parser = parse_mrr, allow_hyphen_values = true)]
     pub mrr: Option<Decimal>,
-    /// New customers a month, percent of the month before (25 for 25%)
-    #[arg(long, value_name = "PCT", value_parser = parse_percent, allow_hyphen_values = true)]
-    pub growth: Option<Decimal>,
-    /// MRR growth a month, percent; by default MRR grows with customers
-    #[arg(long, value_name = "PCT", value_parser = parse_percent, allow_hyphen_values = true)]
-    pub mrr_growth: Option<Decimal>,
-    /// Customers lost a month, percent (0 to 100)
+    /// New customers a month, percent of the month before (25 for 25%); a range LOW..HIGH with --paths
+    #[arg(long, value_name = "PCT", value_parser = parse_growth, allow_hyphen_values = true)]
+    pub growth: Option<Range>,
+    /// MRR growth a month, percent; by default MRR grows with customers; a range with --paths
+    #[arg(long, value_name = "PCT", value_parser = parse_growth, allow_hyphen_values = true)]
+    pub mrr_growth: Option<Range>,
+    /// Customers lost a month, percent (0 to 100); a range LOW..HIGH with --paths
     #[arg(long, value_name = "PCT", value_parser = parse_churn, allow_hyphen_values = true, default_value = "0")]
-    pub churn: Decimal,
+    pub churn: Range,
+    /// Simulate this many growth paths, each drawing its rates once, uniformly from the ranges (1 to 1,000,000)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000), conflicts_with = "from_file")]
+    pub paths: Option<u32>,
+    /// Seed of the simulation's draws; the same seed prints the same numbers
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "paths")]
+    pub seed: u64,
     /// Months to plan (1 to 120)
     #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
     pub months: u32,
@@ -274,13 +281,27 @@ fn parse_percent_up_to(text: &str, most: u32) -> Result<Decimal, Problem> {
         .ok_or(Problem::Expected(Expected::PercentUpTo(most)))
 }
 
-fn parse_percent(text: &str) -> Result<Decimal, Problem> {
-    parse_percent_up_to(text, 1000)
+/// A rate, or a range of rates `LOW..HIGH`, each from 0 to `most` percent.
+fn parse_rate_up_to(text: &str, most: u32) -> Result<Range, Problem> {
+    let Some((low, high)) = text.split_once("..") else {
+        return Ok(Range::exactly(parse_percent_up_to(text, most)?));
+    };
+    let bad = || Problem::Expected(Expected::RangeUpTo(most));
+    let low = parse_percent_up_to(low, most).map_err(|_| bad())?;
+    let high = parse_percent_up_to(high, most).map_err(|_| bad())?;
+    if low > high {
+        return Err(bad());
+    }
+    Ok(Range { low, high })
+}
+
+fn parse_growth(text: &str) -> Result<Range, Problem> {
+    parse_rate_up_to(text, 1000)
 }
 
 /// Churn is a share of the customers there are: at most all of them.
-fn parse_churn(text: &str) -> Result<Decimal, Problem> {
-    parse_percent_up_to(text, 100)
+fn parse_churn(text: &str) -> Result<Range, Problem> {
+    parse_rate_up_to(text, 100)
 }
 
 /// `--fail-on`'s values, listed by `--help`.
@@ -391,7 +412,26 @@ mod tests {
     fn churn_is_at_most_all_customers() {
         assert!(parse_churn("100").is_ok());
         assert!(parse_churn("100.5").is_err());
-        assert!(parse_percent("1000").is_ok());
+        assert!(parse_growth("1000").is_ok());
+    }
+
+    #[test]
+    fn rates_are_one_value_or_a_range_low_first() {
+        let percent = |value: i64| Decimal::from(value);
+        assert_eq!(parse_growth("25"), Ok(Range::exactly(percent(25))));
+        assert_eq!(
+            parse_growth("10..40"),
+            Ok(Range {
+                low: percent(10),
+                high: percent(40)
+            })
+        );
+        assert_eq!(
+            parse_churn("5..1"),
+            Err(Problem::Expected(Expected::RangeUpTo(100)))
+        );
+        assert!(parse_churn("1..101").is_err());
+        assert!(parse_growth("..3").is_err());
     }
 
     #[test]

@@ -10,13 +10,16 @@ use crate::catalog::scenarios::{self, ScenarioSpec};
 use crate::error::{Error, Problem};
 use crate::model::diff::{Side, diff};
 use crate::model::limits::Limited;
-use crate::model::plan::{Data, Plan, PlanError, Planner, Quote, Scenario, plan};
-use crate::model::projection::{Growth, plan_months, project, quarters};
+use crate::model::money::Percent;
+use crate::model::plan::{Data, Gate, Plan, PlanError, Planner, Quote, Scenario, plan};
+use crate::model::projection::{Growth, PastLimits, plan_months, project, quarters};
+use crate::model::simulation::{Range, SimulationError, UncertainGrowth, simulate};
 use crate::model::usage::UsageOverrides;
 use crate::printable::shown;
 use crate::report::compare::CompareReport;
 use crate::report::diff::DiffReport;
 use crate::report::roadmap::RoadmapReport;
+use crate::report::simulation::SimulationReport;
 use crate::report::table::Fit;
 use crate::report::{chart, render, render_rows};
 
@@ -111,6 +114,28 @@ fn scenario_error(source: &str, name: &str, field: &str, problem: Problem) -> Er
 /// `infraplan roadmap`.
 pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outcome, Error> {
     let usage = checked_platform_and_usage(&args.paas, args.usage.as_deref(), data)?;
+    let template = Scenario {
+        customers: 0,
+        mrr: rust_decimal::Decimal::ZERO,
+        platform: args.paas.clone(),
+        forced_stage: None,
+        usage,
+        commitment: args.commitment,
+    };
+    if let Some(paths) = args.paths {
+        return simulate_roadmap(data, args, &template, paths, fit);
+    }
+    let ranged = [
+        ("--growth", args.growth),
+        ("--churn", Some(args.churn)),
+        ("--mrr-growth", args.mrr_growth),
+    ];
+    if let Some((flag, _)) = ranged
+        .iter()
+        .find(|(_, rate)| rate.is_some_and(Range::is_spread))
+    {
+        return Err(Error::usage(flag, Problem::RangeWithoutPaths));
+    }
     let (growth, inputs) = match &args.from_file {
         Some(path) => (
             None,
@@ -121,36 +146,14 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
             let growth = Growth {
                 customers: args.customers.ok_or_else(|| missing("--customers"))?,
                 mrr: args.mrr.ok_or_else(|| missing("--mrr"))?,
-                growth_percent: args.growth.ok_or_else(|| missing("--growth"))?,
-                mrr_growth_percent: args.mrr_growth,
-                churn_percent: args.churn,
+                growth_percent: args.growth.ok_or_else(|| missing("--growth"))?.low,
+                mrr_growth_percent: args.mrr_growth.map(|rate| rate.low),
+                churn_percent: args.churn.low,
                 months: args.months,
             };
-            let inputs = project(&growth).map_err(|past| {
-                let flag = if past.what == Limited::Customers || args.mrr_growth.is_none() {
-                    "--growth"
-                } else {
-                    "--mrr-growth"
-                };
-                Error::usage(
-                    flag,
-                    Problem::GrowthPastLimit {
-                        month: past.month,
-                        what: past.what,
-                        flag,
-                    },
-                )
-            })?;
+            let inputs = project(&growth).map_err(|past| past_limits(past, args))?;
             (Some(growth), inputs)
         }
-    };
-    let template = Scenario {
-        customers: 0,
-        mrr: rust_decimal::Decimal::ZERO,
-        platform: args.paas.clone(),
-        forced_stage: None,
-        usage,
-        commitment: args.commitment,
     };
     let months = plan_months(data, &template, &inputs).map_err(plan_error)?;
     let report = RoadmapReport::new(
@@ -163,16 +166,12 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
     );
     if let Some(path) = &args.chart {
         let (chart_months, shares) = report.chart_data(&data.stages);
-        let svg = chart::svg(
+        write_chart(
+            path,
             "Monthly infrastructure cost against share of MRR",
             &chart_months,
             &shares,
-        );
-        fs::write(path, svg).map_err(|source| Error::CannotCreate {
-            flag: "--chart".to_owned(),
-            path: path.clone(),
-            reason: format!("cannot write it: {source}"),
-        })?;
+        )?;
     }
     let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = months
@@ -184,6 +183,90 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
         args.fail_on,
         &gate_breaches(args.fail_on, &named),
     ))
+}
+
+/// `roadmap --paths N`: the growth ranges simulated path by path.
+fn simulate_roadmap(
+    data: &Data,
+    args: &RoadmapArgs,
+    template: &Scenario,
+    paths: u32,
+    fit: Fit,
+) -> Result<Outcome, Error> {
+    let missing = |flag: &str| Error::usage(flag, Problem::NeededWithoutMonthsFile);
+    let growth = UncertainGrowth {
+        customers: args.customers.ok_or_else(|| missing("--customers"))?,
+        mrr: args.mrr.ok_or_else(|| missing("--mrr"))?,
+        growth: args.growth.ok_or_else(|| missing("--growth"))?,
+        churn: args.churn,
+        mrr_growth: args.mrr_growth,
+        months: args.months,
+    };
+    let planner = Planner::new(data, template);
+    let simulation =
+        simulate(&planner, &growth, paths, args.seed).map_err(|error| match error {
+            SimulationError::PastLimits(past) => past_limits(past, args),
+            SimulationError::Plan(error) => plan_error(error),
+        })?;
+    let report = SimulationReport::new(&simulation, &growth, &args.paas, args.commitment);
+    if let Some(path) = &args.chart {
+        let (chart_months, shares) = report.chart_data(&data.stages);
+        write_chart(
+            path,
+            &format!(
+                "Monthly infrastructure cost over {} growth paths: median and 10th–90th percentile",
+                crate::model::money::format_quantity(paths.into())
+            ),
+            &chart_months,
+            &shares,
+        )?;
+    }
+    let stdout = render_rows(&report, args.format, fit);
+    // The gate breaks when a month is over the limit on the median path or
+    // worse: on half the paths or more.
+    let half = Percent::new(rust_decimal::Decimal::from(50));
+    let broken: Vec<String> = simulation
+        .months
+        .iter()
+        .filter(|month| match args.fail_on {
+            Some(Gate::AboveGuidance) => month.above_guidance >= half,
+            Some(Gate::OverCeiling) => month.over_ceiling >= half,
+            None => false,
+        })
+        .map(|month| format!("month {}", month.number))
+        .collect();
+    Ok(Outcome::gated(stdout, args.fail_on, &broken))
+}
+
+/// A projection past a limit, as the flag to lower.
+fn past_limits(past: PastLimits, args: &RoadmapArgs) -> Error {
+    let flag = if past.what == Limited::Customers || args.mrr_growth.is_none() {
+        "--growth"
+    } else {
+        "--mrr-growth"
+    };
+    Error::usage(
+        flag,
+        Problem::GrowthPastLimit {
+            month: past.month,
+            what: past.what,
+            flag,
+        },
+    )
+}
+
+/// Writes the roadmap's chart to `path` (`--chart`).
+fn write_chart(
+    path: &std::path::Path,
+    title: &str,
+    months: &[chart::ChartMonth],
+    shares: &[chart::ShareLine],
+) -> Result<(), Error> {
+    fs::write(path, chart::svg(title, months, shares)).map_err(|source| Error::CannotCreate {
+        flag: "--chart".to_owned(),
+        path: path.to_owned(),
+        reason: format!("cannot write it: {source}"),
+    })
 }
 
 /// `infraplan diff`.

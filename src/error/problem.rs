@@ -67,6 +67,8 @@ pub enum Problem {
     },
     /// A flag `roadmap` needs when no `--from-file` gives the months.
     NeededWithoutMonthsFile,
+    /// A range given without `--paths` to simulate it.
+    RangeWithoutPaths,
     /// Growth that takes a month past what infraplan plans for.
     GrowthPastLimit {
         /// The first month past it.
@@ -289,6 +291,8 @@ pub enum Expected {
     MrrInRange,
     /// A percentage from 0 to this.
     PercentUpTo(u32),
+    /// A range of percentages `LOW..HIGH`, each from 0 to this.
+    RangeUpTo(u32),
     /// A stage number.
     Stage,
     /// `none` or `1yr`.
@@ -355,6 +359,12 @@ impl fmt::Display for Problem {
                 Expected::PercentUpTo(most) => {
                     return write!(f, "must be a percentage from 0 to {most}, such as 25 or 2.5");
                 }
+                Expected::RangeUpTo(most) => {
+                    return write!(
+                        f,
+                        "must be a range LOW..HIGH of percentages from 0 to {most}, low first, such as 10..40"
+                    );
+                }
                 Expected::Stage => "must be a stage number such as 1, 2 or 3",
                 Expected::Commitment => "must be none or 1yr",
             }),
@@ -384,6 +394,9 @@ impl fmt::Display for Problem {
             Problem::NeededWithoutMonthsFile => {
                 f.write_str("is required unless --from-file gives the months")
             }
+            Problem::RangeWithoutPaths => f.write_str(
+                "is a range; give --paths N to simulate that many growth paths, or one value",
+            ),
             Problem::GrowthPastLimit { month, what, flag } => {
                 let past = match what {
                     Limited::Customers => {

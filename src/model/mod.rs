@@ -14,5 +14,6 @@ pub mod prices;
 pub mod projection;
 pub mod roadmap;
 pub mod select;
+pub mod simulation;
 pub mod stage;
 pub mod usage;

@@ -28,6 +28,18 @@ impl Money {
         Money(exact.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
     }
 
+    /// The amount in cents: a whole number, since a `Money` is one.
+    pub fn cents(self) -> i128 {
+        let mut amount = self.0;
+        amount.rescale(2);
+        amount.mantissa()
+    }
+
+    /// An amount given in cents.
+    pub fn from_cents(cents: i128) -> Money {
+        Money(Decimal::from_i128_with_scale(cents, 2))
+    }
+
     /// The amount as a decimal with two places.
     pub fn amount(self) -> Decimal {
         self.0
@@ -117,6 +129,14 @@ impl Percent {
     /// The exact value.
     pub fn value(self) -> Decimal {
         self.0
+    }
+
+    /// `part` of `whole` things, as a percentage; 0% of nothing.
+    pub fn of_counts(part: usize, whole: usize) -> Percent {
+        if whole == 0 {
+            return Percent(Decimal::ZERO);
+        }
+        Percent(Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
     }
 
     /// The value rounded to one decimal place, half away from zero: what is shown.

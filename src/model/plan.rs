@@ -127,30 +127,43 @@ pub struct Assessment {
 /// MRR is $0 when MRR is 0, so any positive cost breaks it; a dollar limit
 /// (stage 1's "under $200 a month") applies whatever the MRR.
 pub fn assess(total: Money, mrr: Decimal, stage: &Stage) -> Assessment {
-    let ceiling = Percent::new(stage.budget.ceiling_percent_of_mrr);
-    let share = total.share_of(mrr);
-    let breaks_share = |percent: Decimal| match share {
-        Some(share) => share.value() >= percent,
-        None => total > Money::ZERO,
+    let ceiling = stage.budget.ceiling_percent_of_mrr;
+    let guidance_amount = match stage.budget.guidance {
+        Guidance::UnderMonthly(amount) => Money::round(amount),
+        Guidance::UnderPercentOfMrr(percent) => Money::percent_of(percent, mrr),
     };
-    let (guidance_amount, guidance_broken) = match stage.budget.guidance {
-        Guidance::UnderMonthly(amount) => (Money::round(amount), total.amount() >= amount),
-        Guidance::UnderPercentOfMrr(percent) => {
-            (Money::percent_of(percent, mrr), breaks_share(percent))
+    Assessment {
+        share: total.share_of(mrr),
+        guidance_amount,
+        ceiling_amount: Money::percent_of(ceiling, mrr),
+        verdict: verdict(total, mrr, stage),
+    }
+}
+
+/// The verdict on `total` against `stage`'s budget at `mrr`, without
+/// working out the share: a total breaks "under P% of MRR" when
+/// total × 100 ≥ P × MRR, which is the share compared exactly, and any
+/// positive cost breaks it at an MRR of 0.
+pub fn verdict(total: Money, mrr: Decimal, stage: &Stage) -> Verdict {
+    let breaks_share = |percent: Decimal| {
+        if mrr.is_zero() {
+            total > Money::ZERO
+        } else {
+            // Both products stay far inside a decimal: a total under the
+            // cost limit, a percentage up to 100 of an MRR under its limit.
+            total.amount() * Decimal::ONE_HUNDRED >= percent * mrr
         }
     };
-    let verdict = if breaks_share(ceiling.value()) {
+    let guidance_broken = match stage.budget.guidance {
+        Guidance::UnderMonthly(amount) => total.amount() >= amount,
+        Guidance::UnderPercentOfMrr(percent) => breaks_share(percent),
+    };
+    if breaks_share(stage.budget.ceiling_percent_of_mrr) {
         Verdict::OverCeiling
     } else if guidance_broken {
         Verdict::AboveGuidance
     } else {
         Verdict::WithinGuidance
-    };
-    Assessment {
-        share,
-        guidance_amount,
-        ceiling_amount: Money::percent_of(ceiling.value(), mrr),
-        verdict,
     }
 }
 
@@ -288,10 +301,16 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The stage, variant and total for `customers`, not yet judged: what a
+    /// simulation keeps per customer count, since it depends on nothing else.
+    pub fn price(&self, customers: u64) -> Result<(Selection<'a>, Money), PlanError> {
+        let selection = self.select(customers)?;
+        Ok((selection, self.total(selection.stage, customers)?))
+    }
+
     /// The stage, variant and total for `customers`, judged against `mrr`.
     pub fn quote(&self, customers: u64, mrr: Decimal) -> Result<Quote<'a>, PlanError> {
-        let selection = self.select(customers)?;
-        let total = self.total(selection.stage, customers)?;
+        let (selection, total) = self.price(customers)?;
         Ok(Quote {
             selection,
             total,

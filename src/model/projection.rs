@@ -54,32 +54,68 @@ pub struct PastLimits {
 /// rounded to the cent. Fails at the first month past
 /// [`limits::MAX_CUSTOMERS`] or [`limits::MAX_MRR`].
 pub fn project(growth: &Growth) -> Result<Vec<MonthInput>, PastLimits> {
-    let hundred = Decimal::ONE_HUNDRED;
-    let customer_factor = Decimal::ONE + (growth.growth_percent - growth.churn_percent) / hundred;
-    let mrr_factor = growth
-        .mrr_growth_percent
-        .map_or(customer_factor, |percent| Decimal::ONE + percent / hundred);
-    let mut customers = Decimal::from(growth.customers);
-    let mut mrr = growth.mrr;
-    let mut months = Vec::new();
-    for month in 1..=growth.months {
+    let mut compounding = Compounding::new(
+        growth.customers,
+        growth.mrr,
+        growth.growth_percent - growth.churn_percent,
+        growth.mrr_growth_percent,
+    );
+    (1..=growth.months)
+        .map(|month| compounding.next_month(month))
+        .collect()
+}
+
+/// Customers and MRR compounding month by month from month 1: the one
+/// projection `roadmap` and its simulation share, so a path without spread
+/// is the roadmap.
+#[derive(Debug, Clone)]
+pub struct Compounding {
+    customers: Decimal,
+    mrr: Decimal,
+    customer_factor: Decimal,
+    mrr_factor: Decimal,
+}
+
+impl Compounding {
+    /// From month 1's numbers, net growth (growth less churn, percent a
+    /// month) and MRR's own growth if it has one (else MRR follows customers).
+    pub fn new(
+        customers: u64,
+        mrr: Decimal,
+        net_growth_percent: Decimal,
+        mrr_growth_percent: Option<Decimal>,
+    ) -> Compounding {
+        let hundred = Decimal::ONE_HUNDRED;
+        let customer_factor = Decimal::ONE + net_growth_percent / hundred;
+        Compounding {
+            customers: Decimal::from(customers),
+            mrr,
+            customer_factor,
+            mrr_factor: mrr_growth_percent
+                .map_or(customer_factor, |percent| Decimal::ONE + percent / hundred),
+        }
+    }
+
+    /// This month's whole customers and MRR to the cent, then a month on.
+    /// `month` is the number to name if a limit is passed.
+    pub fn next_month(&mut self, month: u32) -> Result<MonthInput, PastLimits> {
         let past = |what| PastLimits { month, what };
-        let whole_customers = whole(customers)
+        let whole_customers = whole(self.customers)
             .filter(|count| *count <= limits::MAX_CUSTOMERS)
             .ok_or(past(limits::Limited::Customers))?;
-        if mrr > limits::MAX_MRR {
+        if self.mrr > limits::MAX_MRR {
             return Err(past(limits::Limited::Mrr));
         }
-        months.push(MonthInput {
+        let input = MonthInput {
             customers: whole_customers,
-            mrr: Money::round(mrr).amount(),
-        });
+            mrr: Money::round(self.mrr).amount(),
+        };
         // Both stay under their limits times 11 (growth is at most 1,000%), so
         // these products cannot overflow.
-        customers = (customers * customer_factor).max(Decimal::ZERO);
-        mrr = (mrr * mrr_factor).max(Decimal::ZERO);
+        self.customers = (self.customers * self.customer_factor).max(Decimal::ZERO);
+        self.mrr = (self.mrr * self.mrr_factor).max(Decimal::ZERO);
+        Ok(input)
     }
-    Ok(months)
 }
 
 fn whole(customers: Decimal) -> Option<u64> {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::money::Money;
+use crate::model::stage::{Guidance, Stages};
 
 /// One month on the chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +17,11 @@ pub(crate) struct ChartMonth {
     pub cost: Money,
     /// The month's MRR.
     pub mrr: Decimal,
-    /// The stage the month runs on.
+    /// The stage the month runs on (for a simulation, the most paths').
     pub stage: u32,
+    /// For a simulation: the 10th and 90th percentiles of the cost, drawn
+    /// as a band around `cost`, the median.
+    pub band: Option<(Money, Money)>,
 }
 
 /// A share-of-MRR line: its percent, its name and colour.
@@ -48,7 +52,10 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
             let share_values = shares
                 .iter()
                 .map(|share| month.mrr * share.percent / Decimal::ONE_HUNDRED);
-            std::iter::once(month.cost.amount()).chain(share_values)
+            let band_top = month.band.map(|(_, high)| high.amount());
+            std::iter::once(month.cost.amount())
+                .chain(band_top)
+                .chain(share_values)
         })
         .max()
         .unwrap_or(Decimal::ONE);
@@ -158,6 +165,26 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
         }
     }
 
+    // A simulation's band (P10 to P90), under everything else.
+    let band: Vec<(usize, Money, Money)> = months
+        .iter()
+        .enumerate()
+        .filter_map(|(index, month)| month.band.map(|(low, high)| (index, low, high)))
+        .collect();
+    if !band.is_empty() {
+        let upper = band.iter().map(|(index, _, high)| {
+            format!("{},{}", coordinate(x(*index)), coordinate(y(high.amount())))
+        });
+        let lower = band.iter().rev().map(|(index, low, _)| {
+            format!("{},{}", coordinate(x(*index)), coordinate(y(low.amount())))
+        });
+        let _ = writeln!(
+            out,
+            r#"<polygon points="{}" fill="{COST_COLOUR}" fill-opacity="0.18" stroke="none"/>"#,
+            upper.chain(lower).collect::<Vec<_>>().join(" ")
+        );
+    }
+
     // Share-of-MRR lines, then the cost line on top.
     for (share, colour) in shares.iter().zip(SHARE_COLOURS) {
         let points: Vec<String> = months
@@ -199,6 +226,7 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
     }
 
     // Legend, top left inside the plot.
+    let banded = !band.is_empty();
     let mut legend_y = TOP + 14;
     let legend_x = LEFT + 14;
     let _ = writeln!(
@@ -206,17 +234,29 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
         r##"<rect x="{}" y="{}" width="300" height="{}" fill="#ffffff" stroke="#d0d7de" opacity="0.92"/>"##,
         legend_x - 8,
         legend_y - 14,
-        20 * (shares.len() + 1) + 8
+        20 * (shares.len() + 1 + usize::from(banded)) + 8
     );
-    let mut entries: Vec<(String, &str, &str)> =
-        vec![("Monthly infrastructure cost".to_owned(), COST_COLOUR, "")];
+    // Each entry: label, colour, and the line's width and extra attributes.
+    let mut entries: Vec<(String, &str, u32, &str)> = if banded {
+        vec![
+            ("Monthly cost, median path".to_owned(), COST_COLOUR, 3, ""),
+            (
+                "10th to 90th percentile of paths".to_owned(),
+                COST_COLOUR,
+                10,
+                r#" stroke-opacity="0.18""#,
+            ),
+        ]
+    } else {
+        vec![("Monthly infrastructure cost".to_owned(), COST_COLOUR, 3, "")]
+    };
     for (share, colour) in shares.iter().zip(SHARE_COLOURS) {
-        entries.push((share.label.clone(), colour, r#" stroke-dasharray="7 5""#));
+        entries.push((share.label.clone(), colour, 3, r#" stroke-dasharray="7 5""#));
     }
-    for (label, colour, dash) in entries {
+    for (label, colour, stroke_width, extra) in entries {
         let _ = writeln!(
             out,
-            r#"<line x1="{legend_x}" y1="{legend_y}" x2="{}" y2="{legend_y}" stroke="{colour}" stroke-width="3"{dash}/>"#,
+            r#"<line x1="{legend_x}" y1="{legend_y}" x2="{}" y2="{legend_y}" stroke="{colour}" stroke-width="{stroke_width}"{extra}/>"#,
             legend_x + 28
         );
         let _ = writeln!(
@@ -229,6 +269,35 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// The share-of-MRR lines the stages' guidance and the roadmap's ceiling
+/// draw, lowest first, each once.
+pub(crate) fn share_lines(stages: &Stages) -> Vec<ShareLine> {
+    let mut shares: Vec<ShareLine> = Vec::new();
+    for stage in stages.all() {
+        if let Guidance::UnderPercentOfMrr(percent) = stage.budget.guidance {
+            shares.push(ShareLine {
+                percent,
+                label: format!(
+                    "{}% of MRR: {} guidance (stage {})",
+                    percent.normalize(),
+                    stage.budget.label,
+                    stage.number
+                ),
+            });
+        }
+    }
+    if let Some(last) = stages.all().last() {
+        let ceiling = last.budget.ceiling_percent_of_mrr;
+        shares.push(ShareLine {
+            percent: ceiling,
+            label: format!("{}% of MRR: the roadmap's ceiling", ceiling.normalize()),
+        });
+    }
+    shares.sort_by_key(|share| share.percent);
+    shares.dedup_by(|left, right| left.percent == right.percent);
+    shares
 }
 
 /// A round top for the axis and the step between ticks: 1, 2, 2.5 or 5 × 10ⁿ,
@@ -299,6 +368,7 @@ mod tests {
                 cost: Money::round(dec(cost)),
                 mrr: dec(mrr),
                 stage,
+                band: None,
             })
             .collect();
         let shares = [ShareLine {
@@ -313,5 +383,16 @@ mod tests {
         assert!(chart.contains("Cost &amp; share"));
         assert_eq!(chart.matches("<polyline").count(), 2);
         assert!(chart.trim_end().ends_with("</svg>"));
+        assert!(!chart.contains("<polygon"), "no band without a simulation");
+        let banded: Vec<ChartMonth> = months
+            .into_iter()
+            .map(|month| ChartMonth {
+                band: Some((Money::round(dec("50")), Money::round(dec("900")))),
+                ..month
+            })
+            .collect();
+        let chart = svg("Paths", &banded, &shares);
+        assert_eq!(chart.matches("<polygon").count(), 1);
+        assert!(chart.contains("10th to 90th percentile of paths"));
     }
 }

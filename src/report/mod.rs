@@ -8,6 +8,7 @@ pub(crate) mod diff;
 pub(crate) mod listing;
 pub(crate) mod plan;
 pub(crate) mod roadmap;
+pub(crate) mod simulation;
 pub(crate) mod table;
 pub(crate) mod wording;
 

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::chart::{ChartMonth, ShareLine};
+use super::chart::{ChartMonth, ShareLine, share_lines};
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::{component_change_text, lever_text, migration_text, signed};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows};
@@ -12,7 +12,7 @@ use crate::model::cost::Commitment;
 use crate::model::money::{Money, Percent};
 use crate::model::plan::Verdict;
 use crate::model::projection::{ComponentChange, Growth, Month, Quarter, Upgrade};
-use crate::model::stage::{Guidance, Stages};
+use crate::model::stage::Stages;
 
 /// The roadmap; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -271,32 +271,10 @@ impl RoadmapReport {
                 cost: month.monthly_total,
                 mrr: month.mrr.amount(),
                 stage: month.stage,
+                band: None,
             })
             .collect();
-        let mut shares: Vec<ShareLine> = Vec::new();
-        for stage in stages.all() {
-            if let Guidance::UnderPercentOfMrr(percent) = stage.budget.guidance {
-                shares.push(ShareLine {
-                    percent,
-                    label: format!(
-                        "{}% of MRR: {} guidance (stage {})",
-                        percent.normalize(),
-                        stage.budget.label,
-                        stage.number
-                    ),
-                });
-            }
-        }
-        if let Some(last) = stages.all().last() {
-            let ceiling = last.budget.ceiling_percent_of_mrr;
-            shares.push(ShareLine {
-                percent: ceiling,
-                label: format!("{}% of MRR: the roadmap's ceiling", ceiling.normalize()),
-            });
-        }
-        shares.sort_by_key(|share| share.percent);
-        shares.dedup_by(|left, right| left.percent == right.percent);
-        (months, shares)
+        (months, share_lines(stages))
     }
 }
 

@@ -15,6 +15,7 @@ mod properties;
 mod regenerate;
 mod scenarios;
 mod shared;
+mod simulation;
 mod support;
 mod terraform;
 mod widths;

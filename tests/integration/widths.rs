@@ -28,6 +28,12 @@ fn commands() -> Vec<(&'static str, Vec<String>)> {
             "compare",
             vec!["compare".to_owned(), fixture("scenarios.json")],
         ),
+        (
+            "simulation",
+            words(
+                "roadmap --customers 20 --mrr 2000 --growth 10..40 --churn 1..5 --months 12 --paths 1000 --paas heroku",
+            ),
+        ),
     ]
 }
 

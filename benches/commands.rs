@@ -12,8 +12,10 @@
 //!   reading the files;
 //! - roadmap and compare: `roadmap --months 120` and `compare` of 100
 //!   scenarios against `plan`;
+//! - simulation: `roadmap --paths 10000` over 36 months in the library;
 //! - memory: infraplan's own peak resident memory, from GNU time (`plan`,
-//!   `generate`, and `roadmap` at 12 and at 120 months).
+//!   `generate`, `roadmap` at 12 and at 120 months, and `roadmap --paths`
+//!   at 1,000 and 100,000 paths).
 //!
 //! Each pair runs interleaved, so both see the same machine: it is shared and
 //! noisy, and the ratios are the figures to compare.
@@ -29,6 +31,7 @@ use infraplan::app::cli::DataArgs;
 use infraplan::load_data;
 use infraplan::model::cost::Commitment;
 use infraplan::model::plan::{Planner, Scenario, plan};
+use infraplan::model::simulation::{Range, UncertainGrowth, simulate};
 use infraplan::model::usage::UsageOverrides;
 use rust_decimal::Decimal;
 
@@ -114,6 +117,44 @@ fn main() {
                     .max(1)
         );
     }
+
+    // The simulation in the library: 10,000 paths over 36 months, as
+    // `roadmap --paths 10000` runs it, the best of five.
+    let growth = UncertainGrowth {
+        customers: 20,
+        mrr: Decimal::from(2_000),
+        growth: Range {
+            low: Decimal::from(10),
+            high: Decimal::from(40),
+        },
+        churn: Range {
+            low: Decimal::ONE,
+            high: Decimal::from(5),
+        },
+        mrr_growth: None,
+        months: 36,
+    };
+    let template = Scenario {
+        customers: 0,
+        mrr: Decimal::ZERO,
+        platform: "heroku".to_owned(),
+        forced_stage: None,
+        usage: UsageOverrides::default(),
+        commitment: Commitment::None,
+    };
+    let fastest = (0..5)
+        .map(|_| {
+            let planner = Planner::new(&data, &template);
+            let started = Instant::now();
+            black_box(simulate(&planner, &growth, 10_000, 1).expect("simulates"));
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    println!(
+        "simulation: 10,000 paths × 36 months in {} ms (fastest of 5, stages compiled afresh each time; target 100 ms)",
+        millis(fastest)
+    );
 
     let binary = env!("CARGO_BIN_EXE_infraplan");
     let run = |args: &[&str]| {
@@ -284,6 +325,8 @@ fn main() {
         ("generate", generate_args(&scratch.join("memory"))),
         ("roadmap --months 12", roadmap_months(12)),
         ("roadmap --months 120", roadmap_months(120)),
+        ("roadmap --paths 1000", simulation_paths(1_000)),
+        ("roadmap --paths 100000", simulation_paths(100_000)),
     ] {
         match peak_memory_kib(binary, &args) {
             Some(kib) => println!("memory: `infraplan {what}` peaked at {kib} KiB resident"),
@@ -308,6 +351,15 @@ fn hello_world(folder: &Path) -> PathBuf {
         .expect("rustc runs");
     assert!(status.success(), "rustc builds hello world");
     binary
+}
+
+/// `roadmap --paths` arguments over 36 months of 10–40% growth.
+fn simulation_paths(paths: u32) -> Vec<String> {
+    "roadmap --customers 20 --mrr 2000 --growth 10..40 --churn 1..5 --months 36 --paas heroku --paths"
+        .split(' ')
+        .map(str::to_owned)
+        .chain([paths.to_string()])
+        .collect()
 }
 
 /// `roadmap` arguments for `months` months.

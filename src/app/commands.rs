@@ -169,6 +169,7 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
         write_chart(
             path,
             "Monthly infrastructure cost against share of MRR",
+            chart::Axis::Dollars,
             &chart_months,
             &shares,
         )?;
@@ -210,13 +211,14 @@ fn simulate_roadmap(
         })?;
     let report = SimulationReport::new(&simulation, &growth, &args.paas, args.commitment);
     if let Some(path) = &args.chart {
-        let (chart_months, shares) = report.chart_data(&data.stages);
+        let (axis, chart_months, shares) = report.chart_data(&data.stages);
         write_chart(
             path,
             &format!(
-                "Monthly infrastructure cost over {} growth paths: median and 10th–90th percentile",
+                "Infrastructure cost over {} growth paths: median and 10th–90th percentile",
                 crate::model::money::format_quantity(paths.into())
             ),
+            axis,
             &chart_months,
             &shares,
         )?;
@@ -259,10 +261,11 @@ fn past_limits(past: PastLimits, args: &RoadmapArgs) -> Error {
 fn write_chart(
     path: &std::path::Path,
     title: &str,
+    axis: chart::Axis,
     months: &[chart::ChartMonth],
     shares: &[chart::ShareLine],
 ) -> Result<(), Error> {
-    fs::write(path, chart::svg(title, months, shares)).map_err(|source| Error::CannotCreate {
+    fs::write(path, chart::svg(title, axis, months, shares)).map_err(|source| Error::CannotCreate {
         flag: "--chart".to_owned(),
         path: path.to_owned(),
         reason: format!("cannot write it: {source}"),

@@ -1,5 +1,7 @@
 //! `roadmap --chart FILE.svg`: monthly cost against shares of MRR, with stage
-//! changes marked. Plain SVG, coordinates computed with exact decimals.
+//! changes marked; for a simulation, the share of MRR itself, its median and
+//! its P10–P90 band against the roadmap's share lines. Plain SVG,
+//! coordinates computed with exact decimals.
 
 use std::fmt::Write as _;
 
@@ -13,15 +15,50 @@ use crate::model::stage::{Guidance, Stages};
 pub(crate) struct ChartMonth {
     /// 1, 2, 3…
     pub number: u32,
-    /// The month's infrastructure cost.
-    pub cost: Money,
-    /// The month's MRR.
-    pub mrr: Decimal,
+    /// The value drawn: the month's cost in dollars, or a share of MRR.
+    pub value: Decimal,
+    /// What the share lines are percentages of: the month's MRR on a dollar
+    /// chart, 100 on a share chart (so a 20% line is at 20).
+    pub reference: Decimal,
     /// The stage the month runs on (for a simulation, the most paths').
     pub stage: u32,
-    /// For a simulation: the 10th and 90th percentiles of the cost, drawn
-    /// as a band around `cost`, the median.
-    pub band: Option<(Money, Money)>,
+    /// For a simulation: the 10th and 90th percentiles, drawn as a band
+    /// around `value`, the median.
+    pub band: Option<(Decimal, Decimal)>,
+}
+
+/// What the vertical axis measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Axis {
+    /// US dollars a month.
+    Dollars,
+    /// Percent of MRR.
+    ShareOfMrr,
+}
+
+impl Axis {
+    fn title(self) -> &'static str {
+        match self {
+            Axis::Dollars => "US dollars per month",
+            Axis::ShareOfMrr => "Infrastructure as a share of MRR",
+        }
+    }
+
+    fn tick(self, value: Decimal) -> String {
+        match self {
+            Axis::Dollars => dollars(value),
+            Axis::ShareOfMrr => format!("{}%", value.normalize()),
+        }
+    }
+
+    /// The legend for the value line, alone or as a simulation's median.
+    fn line(self, median: bool) -> &'static str {
+        match (self, median) {
+            (Axis::Dollars, false) => "Monthly infrastructure cost",
+            (Axis::Dollars, true) => "Monthly cost, median path",
+            (Axis::ShareOfMrr, _) => "Share of MRR, median path",
+        }
+    }
 }
 
 /// A share-of-MRR line: its percent, its name and colour.
@@ -43,7 +80,7 @@ const COST_COLOUR: &str = "#1f6feb";
 const SHARE_COLOURS: [&str; 4] = ["#2da44e", "#bf8700", "#cf222e", "#8250df"];
 
 /// The chart as an SVG document.
-pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> String {
+pub(crate) fn svg(title: &str, axis: Axis, months: &[ChartMonth], shares: &[ShareLine]) -> String {
     let plot_width = Decimal::from(WIDTH - LEFT - RIGHT);
     let plot_height = Decimal::from(HEIGHT - TOP - BOTTOM);
     let highest = months
@@ -51,9 +88,9 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
         .flat_map(|month| {
             let share_values = shares
                 .iter()
-                .map(|share| month.mrr * share.percent / Decimal::ONE_HUNDRED);
-            let band_top = month.band.map(|(_, high)| high.amount());
-            std::iter::once(month.cost.amount())
+                .map(|share| month.reference * share.percent / Decimal::ONE_HUNDRED);
+            let band_top = month.band.map(|(_, high)| high);
+            std::iter::once(month.value)
                 .chain(band_top)
                 .chain(share_values)
         })
@@ -99,7 +136,7 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
             out,
             r##"<text x="{}" y="{at}" text-anchor="end" dominant-baseline="middle" fill="#57606a">{}</text>"##,
             LEFT - 8,
-            dollars(tick)
+            axis.tick(tick)
         );
         tick += tick_step;
     }
@@ -142,8 +179,9 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
     );
     let _ = writeln!(
         out,
-        r##"<text x="22" y="{0}" text-anchor="middle" fill="#24292f" font-size="13" transform="rotate(-90 22 {0})">US dollars per month</text>"##,
-        TOP + (HEIGHT - TOP - BOTTOM) / 2
+        r##"<text x="22" y="{0}" text-anchor="middle" fill="#24292f" font-size="13" transform="rotate(-90 22 {0})">{1}</text>"##,
+        TOP + (HEIGHT - TOP - BOTTOM) / 2,
+        axis.title()
     );
 
     // Stage changes: a dashed line at the first month of the new stage.
@@ -166,18 +204,19 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
     }
 
     // A simulation's band (P10 to P90), under everything else.
-    let band: Vec<(usize, Money, Money)> = months
+    let band: Vec<(usize, Decimal, Decimal)> = months
         .iter()
         .enumerate()
         .filter_map(|(index, month)| month.band.map(|(low, high)| (index, low, high)))
         .collect();
     if !band.is_empty() {
-        let upper = band.iter().map(|(index, _, high)| {
-            format!("{},{}", coordinate(x(*index)), coordinate(y(high.amount())))
-        });
-        let lower = band.iter().rev().map(|(index, low, _)| {
-            format!("{},{}", coordinate(x(*index)), coordinate(y(low.amount())))
-        });
+        let upper = band
+            .iter()
+            .map(|(index, _, high)| format!("{},{}", coordinate(x(*index)), coordinate(y(*high))));
+        let lower = band
+            .iter()
+            .rev()
+            .map(|(index, low, _)| format!("{},{}", coordinate(x(*index)), coordinate(y(*low))));
         let _ = writeln!(
             out,
             r#"<polygon points="{}" fill="{COST_COLOUR}" fill-opacity="0.18" stroke="none"/>"#,
@@ -191,7 +230,7 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
             .iter()
             .enumerate()
             .map(|(index, month)| {
-                let value = month.mrr * share.percent / Decimal::ONE_HUNDRED;
+                let value = month.reference * share.percent / Decimal::ONE_HUNDRED;
                 format!("{},{}", coordinate(x(index)), coordinate(y(value)))
             })
             .collect();
@@ -204,13 +243,7 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
     let cost_points: Vec<String> = months
         .iter()
         .enumerate()
-        .map(|(index, month)| {
-            format!(
-                "{},{}",
-                coordinate(x(index)),
-                coordinate(y(month.cost.amount()))
-            )
-        })
+        .map(|(index, month)| format!("{},{}", coordinate(x(index)), coordinate(y(month.value))))
         .collect();
     let _ = writeln!(
         out,
@@ -239,7 +272,7 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
     // Each entry: label, colour, and the line's width and extra attributes.
     let mut entries: Vec<(String, &str, u32, &str)> = if banded {
         vec![
-            ("Monthly cost, median path".to_owned(), COST_COLOUR, 3, ""),
+            (axis.line(true).to_owned(), COST_COLOUR, 3, ""),
             (
                 "10th to 90th percentile of paths".to_owned(),
                 COST_COLOUR,
@@ -248,7 +281,7 @@ pub(crate) fn svg(title: &str, months: &[ChartMonth], shares: &[ShareLine]) -> S
             ),
         ]
     } else {
-        vec![("Monthly infrastructure cost".to_owned(), COST_COLOUR, 3, "")]
+        vec![(axis.line(false).to_owned(), COST_COLOUR, 3, "")]
     };
     for (share, colour) in shares.iter().zip(SHARE_COLOURS) {
         entries.push((share.label.clone(), colour, 3, r#" stroke-dasharray="7 5""#));
@@ -365,8 +398,8 @@ mod tests {
             .into_iter()
             .map(|(number, cost, mrr, stage)| ChartMonth {
                 number,
-                cost: Money::round(dec(cost)),
-                mrr: dec(mrr),
+                value: dec(cost),
+                reference: dec(mrr),
                 stage,
                 band: None,
             })
@@ -375,7 +408,7 @@ mod tests {
             percent: dec("20"),
             label: "20% of MRR".to_owned(),
         }];
-        let chart = svg("Cost & share", &months, &shares);
+        let chart = svg("Cost & share", Axis::Dollars, &months, &shares);
         assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(chart.contains("stage 1 → 2"));
         assert!(chart.contains(">Month</text>"));
@@ -387,12 +420,16 @@ mod tests {
         let banded: Vec<ChartMonth> = months
             .into_iter()
             .map(|month| ChartMonth {
-                band: Some((Money::round(dec("50")), Money::round(dec("900")))),
+                value: dec("4"),
+                reference: Decimal::ONE_HUNDRED,
+                band: Some((dec("2"), dec("9"))),
                 ..month
             })
             .collect();
-        let chart = svg("Paths", &banded, &shares);
+        let chart = svg("Paths", Axis::ShareOfMrr, &banded, &shares);
         assert_eq!(chart.matches("<polygon").count(), 1);
         assert!(chart.contains("10th to 90th percentile of paths"));
+        assert!(chart.contains(">Infrastructure as a share of MRR</text>"));
+        assert!(chart.contains(">20%</text>"), "the axis is in percent");
     }
 }

@@ -268,8 +268,8 @@ impl RoadmapReport {
             .iter()
             .map(|month| ChartMonth {
                 number: month.month,
-                cost: month.monthly_total,
-                mrr: month.mrr.amount(),
+                value: month.monthly_total.amount(),
+                reference: month.mrr.amount(),
                 stage: month.stage,
                 band: None,
             })

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::chart::{ChartMonth, ShareLine, share_lines};
+use super::chart::{Axis, ChartMonth, ShareLine, share_lines};
 use super::table::{Align, Fit, Table};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows, csv_row};
 use crate::model::cost::Commitment;
@@ -284,25 +284,55 @@ impl SimulationReport {
         lines
     }
 
-    /// What the chart draws: the cost's median and its P10–P90 band, month
-    /// by month, against the shares of median MRR the stages name.
-    pub(crate) fn chart_data(&self, stages: &Stages) -> (Vec<ChartMonth>, Vec<ShareLine>) {
-        let months = self
-            .months
-            .iter()
-            .map(|month| ChartMonth {
-                number: month.month,
-                cost: month.monthly_cost.p50,
-                mrr: month.mrr.p50.amount(),
-                stage: month
-                    .stages
-                    .iter()
-                    .max_by_key(|share| share.percent_of_paths)
-                    .map_or(0, |share| share.stage),
-                band: Some((month.monthly_cost.p10, month.monthly_cost.p90)),
-            })
-            .collect();
-        (months, share_lines(stages))
+    /// What the chart draws: each month's share of MRR, its median and its
+    /// P10–P90 band, against the roadmap's share lines, which are then
+    /// straight. (A band of dollars against the median path's MRR would set
+    /// the costliest paths against revenue they do not have.) Without
+    /// revenue there is no share: the cost is drawn in dollars instead.
+    pub(crate) fn chart_data(&self, stages: &Stages) -> (Axis, Vec<ChartMonth>, Vec<ShareLine>) {
+        let stage_of = |month: &MonthView| {
+            month
+                .stages
+                .iter()
+                .max_by_key(|share| share.percent_of_paths)
+                .map_or(0, |share| share.stage)
+        };
+        let shares: Option<Vec<SpreadView<Percent>>> =
+            self.months.iter().map(|month| month.share_of_mrr).collect();
+        let months = match &shares {
+            Some(shares) => self
+                .months
+                .iter()
+                .zip(shares)
+                .map(|(month, share)| ChartMonth {
+                    number: month.month,
+                    value: share.p50.value(),
+                    reference: Decimal::ONE_HUNDRED,
+                    stage: stage_of(month),
+                    band: Some((share.p10.value(), share.p90.value())),
+                })
+                .collect(),
+            None => self
+                .months
+                .iter()
+                .map(|month| ChartMonth {
+                    number: month.month,
+                    value: month.monthly_cost.p50.amount(),
+                    reference: month.mrr.p50.amount(),
+                    stage: stage_of(month),
+                    band: Some((
+                        month.monthly_cost.p10.amount(),
+                        month.monthly_cost.p90.amount(),
+                    )),
+                })
+                .collect(),
+        };
+        let axis = if shares.is_some() {
+            Axis::ShareOfMrr
+        } else {
+            Axis::Dollars
+        };
+        (axis, months, share_lines(stages))
     }
 }
 

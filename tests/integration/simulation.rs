@@ -109,7 +109,8 @@ fn the_chart_draws_the_band_and_the_median() {
     infraplan_ok(&with(&PATHS, &["--chart", chart.to_str().unwrap()]));
     let svg = std::fs::read_to_string(&chart).unwrap();
     assert_eq!(svg.matches("<polygon").count(), 1, "one band");
-    assert!(svg.contains("Monthly cost, median path"));
+    assert!(svg.contains("Share of MRR, median path"));
+    assert!(svg.contains(">Infrastructure as a share of MRR</text>"));
     assert!(svg.contains("10th to 90th percentile of paths"));
     assert!(svg.contains("% of MRR"));
 }

@@ -229,7 +229,12 @@ pub struct Overflow {
 
 /// `Some(value)` while it is within the monthly cost limit.
 fn bounded(value: Option<Decimal>) -> Option<Decimal> {
-    value.filter(|value| value.abs() <= limits::MAX_MONTHLY_COST)
+    // A mantissa no larger than the limit is a value no larger than it,
+    // whatever the scale: most values are, and need no comparison.
+    const LIMIT: u128 = limits::MAX_MONTHLY_COST.mantissa().unsigned_abs();
+    value.filter(|value| {
+        value.mantissa().unsigned_abs() <= LIMIT || value.abs() <= limits::MAX_MONTHLY_COST
+    })
 }
 
 /// A stage variant compiled for one usage profile and commitment: each line's

@@ -9,6 +9,7 @@
 //! two bounds say nothing of a shape in between.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rust_decimal::Decimal;
 
@@ -50,7 +51,32 @@ impl Range {
 }
 
 /// The most customer counts the simulation remembers the price of.
-const MEMO_COUNTS: usize = 1 << 15;
+const MEMO_COUNTS: usize = 1 << 16;
+
+/// A map keyed by customer count.
+type CountMap<V> = HashMap<u64, V, BuildHasherDefault<CountHasher>>;
+
+/// Hashes a customer count with one multiplication (Fibonacci hashing):
+/// the keys are counts the simulation computes, not text someone chose, so
+/// the default hasher's defence against chosen keys buys nothing here.
+#[derive(Default)]
+struct CountHasher(u64);
+
+impl Hasher for CountHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// How finely a range is drawn: a millionth of its width.
 const DRAW_STEPS: u64 = 1_000_000;
@@ -204,7 +230,7 @@ pub fn simulate(
     // A month's total depends only on its customer count, which paths share
     // within a month and across months. The memo starts afresh when full, so
     // memory stays bounded whatever the paths.
-    let mut priced: HashMap<u64, (Selection<'_>, Money)> = HashMap::with_capacity(MEMO_COUNTS);
+    let mut priced: CountMap<(Selection<'_>, Money)> = CountMap::default();
     let mut months = Vec::with_capacity(growth.months as usize);
     let mut customers = vec![0_u64; count];
     let mut mrr = vec![0_i128; count];

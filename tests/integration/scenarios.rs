@@ -25,7 +25,7 @@ const ROADMAP: [&str; 9] = [
 ];
 
 /// Too little revenue for the stack: months 4 to 6 are over the ceiling.
-const TIGHT: [&str; 11] = [
+pub(crate) const TIGHT: [&str; 11] = [
     "roadmap",
     "--paas",
     "heroku",

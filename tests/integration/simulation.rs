@@ -114,3 +114,18 @@ fn the_chart_draws_the_band_and_the_median() {
     assert!(svg.contains("10th to 90th percentile of paths"));
     assert!(svg.contains("% of MRR"));
 }
+
+/// The budget gate breaks when half the paths or more break the limit in
+/// some month: here every path (no spread) is over the ceiling by month 4.
+#[test]
+fn the_gate_breaks_on_the_median_path() {
+    let tight = with(&crate::scenarios::TIGHT, &["--paths", "50"]);
+    let run = infraplan(&with(&tight, &["--fail-on", "over-ceiling"]));
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("month 4"), "{}", run.stderr);
+    let calm = with(
+        &PATHS[..13],
+        &["--paths", "50", "--fail-on", "above-guidance"],
+    );
+    assert_eq!(infraplan(&calm).code, 0);
+}

@@ -217,6 +217,9 @@ pub struct PlanArgs {
     /// The scenario.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    /// Also move each assumption (customers, each usage per customer) 50% down and up, one at a time, and rank them by how far the total swings
+    #[arg(long)]
+    pub sensitivity: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -14,6 +14,7 @@ use crate::catalog::{SourceFile, embedded, layered_files};
 use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error, Problem};
 use crate::model::plan::{Data, Gate, PlanError, Scenario, plan};
 use crate::model::select::SelectError;
+use crate::model::sensitivity::sensitivity;
 use crate::model::stage::Stages;
 use crate::model::usage::UsageOverrides;
 use crate::report::listing::{PricesListing, StagesListing};
@@ -100,7 +101,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Plan(args) => {
             let scenario = scenario_from(&args.scenario, &data)?;
             let plan = plan(&data, &scenario).map_err(plan_error)?;
-            let report = PlanReport::new(&plan);
+            let mut report = PlanReport::new(&plan);
+            if args.sensitivity {
+                let swings = sensitivity(&data, &scenario).map_err(plan_error)?;
+                report = report.with_sensitivity(&swings);
+            }
             let stdout = render(&report, args.format, fit);
             let broken = gate_breaches(args.fail_on, &[("the plan".to_owned(), plan.quote())]);
             Ok(Outcome::gated(stdout, args.fail_on, &broken))

@@ -14,6 +14,7 @@ pub mod prices;
 pub mod projection;
 pub mod roadmap;
 pub mod select;
+pub mod sensitivity;
 pub mod simulation;
 pub mod stage;
 pub mod usage;

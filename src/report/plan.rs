@@ -10,6 +10,7 @@ use crate::model::cost::Commitment;
 use crate::model::money::{Money, Percent, format_quantity, format_unit_price};
 use crate::model::plan::{Alternative, Assessment, Plan, Verdict};
 use crate::model::select::Reason;
+use crate::model::sensitivity::{Driver, Moved, SENSITIVITY_PERCENT, Swing};
 use crate::model::stage::{CustomerRange, Guidance, Stage};
 
 /// The plan as every format shows it; its JSON form is documented in `docs/json.md`.
@@ -25,6 +26,47 @@ pub(crate) struct PlanReport {
     budget: BudgetView,
     cheaper_stage: Option<AlternativeView>,
     next_stage: Option<AlternativeView>,
+    /// With `--sensitivity`: each assumption moved down and up, widest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sensitivity: Option<SensitivityView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SensitivityView {
+    /// How far each assumption moves either way, percent.
+    percent: u32,
+    swings: Vec<SwingView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SwingView {
+    /// `customers`, or the usage metric.
+    driver: String,
+    unit: String,
+    value: Decimal,
+    low: MovedView,
+    high: MovedView,
+    /// How far the monthly total moves between low and high.
+    swing: Money,
+    /// Whether moving it either way changes the stage.
+    crosses_a_stage: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+struct MovedView {
+    value: Decimal,
+    monthly_total: Money,
+    stage: u32,
+}
+
+impl From<Moved> for MovedView {
+    fn from(moved: Moved) -> MovedView {
+        MovedView {
+            value: moved.value.normalize(),
+            monthly_total: moved.total,
+            stage: moved.stage,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +219,7 @@ impl PlanReport {
             budget: budget_view(stage, &plan.assessment),
             cheaper_stage: plan.cheaper.as_ref().map(alternative_view),
             next_stage: plan.next.as_ref().map(alternative_view),
+            sensitivity: None,
         }
     }
 
@@ -400,6 +443,86 @@ impl PlanReport {
     }
 }
 
+impl PlanReport {
+    /// The plan with its assumptions' swings (`--sensitivity`).
+    pub(crate) fn with_sensitivity(mut self, swings: &[Swing]) -> PlanReport {
+        let stage = self.stage.number;
+        self.sensitivity = Some(SensitivityView {
+            percent: SENSITIVITY_PERCENT,
+            swings: swings
+                .iter()
+                .map(|swing| {
+                    let (driver, unit) = match &swing.driver {
+                        Driver::Customers => ("customers".to_owned(), "customers".to_owned()),
+                        Driver::Usage { metric, unit } => (metric.clone(), unit.clone()),
+                    };
+                    SwingView {
+                        driver,
+                        unit,
+                        value: swing.value.normalize(),
+                        low: swing.low.into(),
+                        high: swing.high.into(),
+                        swing: swing.width(),
+                        crosses_a_stage: swing.crosses_a_stage(stage),
+                    }
+                })
+                .collect(),
+        });
+        self
+    }
+
+    /// The tornado: each assumption, its total moved down and up, the swing.
+    fn sensitivity_table(&self, sensitivity: &SensitivityView) -> Table {
+        let percent = sensitivity.percent;
+        let mut table = Table::new(&[
+            ("Assumption", Align::Left),
+            (&format!("{percent}% lower"), Align::Right),
+            (&format!("{percent}% higher"), Align::Right),
+            ("Swing", Align::Right),
+        ]);
+        let stage = self.stage.number;
+        let moved = |moved: &MovedView| {
+            let marker = if moved.stage == stage {
+                String::new()
+            } else {
+                format!(" (stage {})", moved.stage)
+            };
+            format!(
+                "{} at {}{marker}",
+                moved.monthly_total,
+                format_quantity(moved.value)
+            )
+        };
+        for swing in &sensitivity.swings {
+            let name = if swing.driver == "customers" {
+                format!("Customers ({})", format_quantity(swing.value))
+            } else {
+                format!(
+                    "{} ({} {} a customer)",
+                    swing.driver,
+                    format_quantity(swing.value),
+                    swing.unit
+                )
+            };
+            table.row(vec![
+                name,
+                moved(&swing.low),
+                moved(&swing.high),
+                swing.swing.to_string(),
+            ]);
+        }
+        table
+    }
+
+    /// The tornado's heading.
+    fn sensitivity_heading(sensitivity: &SensitivityView) -> String {
+        format!(
+            "What drives the cost: each assumption {}% lower and higher, one at a time, widest swing first; a stage in brackets is where the plan would move",
+            sensitivity.percent
+        )
+    }
+}
+
 impl Report for PlanReport {
     /// Plain text for a terminal.
     fn to_text(&self, fit: Fit) -> String {
@@ -416,6 +539,15 @@ impl Report for PlanReport {
         for (label, text) in self.summary() {
             out.push_str(&paragraphs(&format!("{label}: {text}"), fit, 2));
         }
+        if let Some(sensitivity) = &self.sensitivity {
+            out.push('\n');
+            out.push_str(&paragraphs(
+                &format!("{}:", Self::sensitivity_heading(sensitivity)),
+                fit,
+                2,
+            ));
+            out.push_str(&self.sensitivity_table(sensitivity).to_text(fit));
+        }
         out
     }
 
@@ -431,6 +563,13 @@ impl Report for PlanReport {
         out.push('\n');
         for (label, text) in self.summary() {
             out.push_str(&format!("- **{label}:** {text}\n"));
+        }
+        if let Some(sensitivity) = &self.sensitivity {
+            out.push_str(&format!(
+                "\n#### {}\n\n{}",
+                Self::sensitivity_heading(sensitivity),
+                self.sensitivity_table(sensitivity).to_markdown()
+            ));
         }
         out
     }

@@ -378,3 +378,47 @@ fn a_count_held_at_the_stage_maximum_warns() {
         "{warnings:?}"
     );
 }
+
+/// `--sensitivity` for one scenario per stage: every assumption moved 50%
+/// either way, widest swing first, a stage change marked where it happens.
+#[test]
+fn sensitivity_ranks_what_drives_the_cost_at_each_stage() {
+    let mut all = String::new();
+    for customers in ["30", "150", "450"] {
+        let mrr = (customers.parse::<u32>().unwrap() * 150).to_string();
+        let args = [
+            "plan",
+            "--paas",
+            "heroku",
+            "--customers",
+            customers,
+            "--mrr",
+            &mrr,
+        ];
+        let text = infraplan_ok(&[&args[..], &["--sensitivity"]].concat());
+        let tornado = &text[text.find("What drives the cost").expect("a tornado")..];
+        all.push_str(&format!(
+            "$ infraplan {} --sensitivity\n{tornado}\n",
+            args.join(" ")
+        ));
+        let json: serde_json::Value = serde_json::from_str(&infraplan_ok(
+            &[&args[..], &["--sensitivity", "--format", "json"]].concat(),
+        ))
+        .unwrap();
+        let swings = json["sensitivity"]["swings"].as_array().unwrap();
+        assert_eq!(json["sensitivity"]["percent"], 50);
+        let widths: Vec<f64> = swings
+            .iter()
+            .map(|swing| swing["swing"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            widths.windows(2).all(|pair| pair[0] >= pair[1]),
+            "{widths:?}"
+        );
+        let plain: serde_json::Value =
+            serde_json::from_str(&infraplan_ok(&[&args[..], &["--format", "json"]].concat()))
+                .unwrap();
+        assert!(plain.get("sensitivity").is_none(), "only when asked");
+    }
+    snapshot_settings().bind(|| insta::assert_snapshot!("plan__sensitivity", all));
+}

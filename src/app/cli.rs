@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::error::{Expected, Problem};
 use crate::model::cost::Commitment;
 use crate::model::limits;
+use crate::model::money::Money;
 use crate::model::plan::Gate;
 use crate::model::simulation::Range;
 use crate::printable::{escape_controls, shown};
@@ -220,6 +221,12 @@ pub struct PlanArgs {
     /// Also move each assumption (customers, each usage per customer) 50% down and up, one at a time, and rank them by how far the total swings
     #[arg(long)]
     pub sensitivity: bool,
+    /// Your gross margin before infrastructure, percent (the rest of your cost of goods), to show the margin after it
+    #[arg(long, value_name = "PCT", value_parser = parse_margin)]
+    pub gross_margin: Option<Decimal>,
+    /// One-off cost of moving to the next stage, US dollars, to show how long the move takes to pay back
+    #[arg(long, value_name = "USD", value_parser = parse_money, default_value = "0")]
+    pub migration_cost: Money,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -282,6 +289,16 @@ fn parse_percent_up_to(text: &str, most: u32) -> Result<Decimal, Problem> {
         .filter(|percent| *percent <= Decimal::from(most))
         .map(|percent| percent.abs())
         .ok_or(Problem::Expected(Expected::PercentUpTo(most)))
+}
+
+/// A gross margin: a percentage from 0 to 100.
+fn parse_margin(text: &str) -> Result<Decimal, Problem> {
+    parse_percent_up_to(text, 100)
+}
+
+/// An amount of US dollars, as an MRR is read, to the cent.
+fn parse_money(text: &str) -> Result<Money, Problem> {
+    parse_mrr(text).map(Money::round)
 }
 
 /// A rate, or a range of rates `LOW..HIGH`, each from 0 to `most` percent.

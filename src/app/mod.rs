@@ -12,6 +12,7 @@ use std::time::Duration;
 use crate::app::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
 use crate::catalog::{SourceFile, embedded, layered_files};
 use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error, Problem};
+use crate::model::economics::{unit_economics, when_to_move};
 use crate::model::plan::{Data, Gate, PlanError, Scenario, plan};
 use crate::model::select::SelectError;
 use crate::model::sensitivity::sensitivity;
@@ -101,7 +102,15 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Plan(args) => {
             let scenario = scenario_from(&args.scenario, &data)?;
             let plan = plan(&data, &scenario).map_err(plan_error)?;
-            let mut report = PlanReport::new(&plan);
+            let economics = unit_economics(&data, &plan, args.gross_margin).map_err(plan_error)?;
+            let moved = match &plan.next {
+                Some(next) => Some(
+                    when_to_move(&data, &plan, next.stage, args.migration_cost)
+                        .map_err(plan_error)?,
+                ),
+                None => None,
+            };
+            let mut report = PlanReport::new(&plan).with_economics(&economics, moved.as_ref());
             if args.sensitivity {
                 let swings = sensitivity(&data, &scenario).map_err(plan_error)?;
                 report = report.with_sensitivity(&swings);

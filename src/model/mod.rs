@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod cost;
 pub mod diff;
+pub mod economics;
 pub mod exact;
 pub mod limits;
 pub mod money;

@@ -371,6 +371,12 @@ impl<'a> Planner<'a> {
             .map_err(|overflow| overflow_error(stage, variant_name, overflow, customers))
     }
 
+    /// `stage`'s monthly total for `customers`, whatever stage the count
+    /// would select.
+    pub fn stage_total(&self, stage: &'a Stage, customers: u64) -> Result<Money, PlanError> {
+        self.total(stage, customers)
+    }
+
     /// `stage` priced for `customers` and judged against `mrr` when it is
     /// known; `None` when the stage has no variant for the platform.
     pub fn alternative(

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::table::{Align, Fit, Table, paragraphs};
 use super::{REPORT_SCHEMA_VERSION, Report};
 use crate::model::cost::Commitment;
+use crate::model::economics::{Move, UnitEconomics};
 use crate::model::money::{Money, Percent, format_quantity, format_unit_price};
 use crate::model::plan::{Alternative, Assessment, Plan, Verdict};
 use crate::model::select::Reason;
@@ -26,9 +27,50 @@ pub(crate) struct PlanReport {
     budget: BudgetView,
     cheaper_stage: Option<AlternativeView>,
     next_stage: Option<AlternativeView>,
+    unit_economics: Option<EconomicsView>,
+    /// Moving to the next stage: when it costs less, and how fast a
+    /// migration pays back.
+    move_to_next_stage: Option<MoveView>,
     /// With `--sensitivity`: each assumption moved down and up, widest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     sensitivity: Option<SensitivityView>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+struct EconomicsView {
+    /// The stage's cost with every usage at zero, at this customer count.
+    baseline: Money,
+    /// `None` without customers.
+    per_customer: Option<PerCustomerView>,
+    /// Percentage points of gross margin infrastructure takes; `None`
+    /// before revenue.
+    gross_margin_points: Option<Percent>,
+    /// Gross margin after infrastructure, with `--gross-margin`.
+    gross_margin_after: Option<Percent>,
+    pre_revenue: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+struct PerCustomerView {
+    total: Money,
+    baseline: Money,
+    usage: Money,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+struct MoveView {
+    stage: u32,
+    /// The next stage's monthly cost at today's customers.
+    monthly_total_now: Money,
+    /// Today's total less that; negative when the next stage costs more.
+    saving_now: Money,
+    /// The first customer count at which the next stage costs less; `None`
+    /// up to `looked_to_customers`.
+    cheaper_from_customers: Option<u64>,
+    looked_to_customers: u64,
+    migration_cost: Money,
+    /// Months of today's saving that repay the migration.
+    payback_months: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -219,6 +261,8 @@ impl PlanReport {
             budget: budget_view(stage, &plan.assessment),
             cheaper_stage: plan.cheaper.as_ref().map(alternative_view),
             next_stage: plan.next.as_ref().map(alternative_view),
+            unit_economics: None,
+            move_to_next_stage: None,
             sensitivity: None,
         }
     }
@@ -379,6 +423,15 @@ impl PlanReport {
             None => format!("stage {} is the roadmap's last stage.", self.stage.number),
         };
         summary.push(("Next stage", next));
+        if let Some(moved) = &self.move_to_next_stage {
+            summary.push(("When to move", Self::move_text(moved)));
+        }
+        if let Some(economics) = &self.unit_economics {
+            summary.push((
+                "Unit economics",
+                Self::economics_text(economics, self.total),
+            ));
+        }
         if let Some(note) = self.platform_note() {
             summary.push(("Platform", note));
         }
@@ -444,6 +497,103 @@ impl PlanReport {
 }
 
 impl PlanReport {
+    /// The plan with its unit economics and, when there is a next stage,
+    /// when moving to it pays.
+    pub(crate) fn with_economics(
+        mut self,
+        economics: &UnitEconomics,
+        next: Option<&Move>,
+    ) -> PlanReport {
+        self.unit_economics = Some(EconomicsView {
+            baseline: economics.baseline,
+            per_customer: economics.per_customer.map(|per| PerCustomerView {
+                total: per.total,
+                baseline: per.baseline,
+                usage: per.usage,
+            }),
+            gross_margin_points: economics.revenue.map(|margin| margin.points),
+            gross_margin_after: economics.revenue.and_then(|margin| margin.after),
+            pre_revenue: economics.revenue.is_none(),
+        });
+        self.move_to_next_stage = next.map(|moved| MoveView {
+            stage: moved.stage,
+            monthly_total_now: moved.next_total,
+            saving_now: moved.saving_now,
+            cheaper_from_customers: moved.cheaper_from,
+            looked_to_customers: moved.looked_to,
+            migration_cost: moved.migration_cost,
+            payback_months: moved.payback_months,
+        });
+        self
+    }
+
+    /// The unit economics, in a sentence.
+    fn economics_text(economics: &EconomicsView, total: Money) -> String {
+        let per_customer = economics.per_customer.map_or_else(
+            || "no customers to share it".to_owned(),
+            |per| {
+                format!(
+                    "{} a customer ({} of fixed baseline, {} of usage)",
+                    per.total, per.baseline, per.usage
+                )
+            },
+        );
+        match (economics.gross_margin_points, economics.gross_margin_after) {
+            _ if economics.pre_revenue => format!(
+                "pre-revenue: {total} a month, {per_customer}; no share of MRR and no margin until there is revenue."
+            ),
+            (Some(points), Some(after)) => format!(
+                "{per_customer}; infrastructure takes {} points of gross margin, leaving {after}.",
+                points.shown()
+            ),
+            (Some(points), None) => format!(
+                "{per_customer}; infrastructure takes {} points of gross margin (give --gross-margin for the margin after it).",
+                points.shown()
+            ),
+            (None, _) => format!("{per_customer}."),
+        }
+    }
+
+    /// When moving to the next stage pays, in a sentence.
+    fn move_text(moved: &MoveView) -> String {
+        let stage = moved.stage;
+        let now = if moved.saving_now > Money::ZERO {
+            format!(
+                "moving to stage {stage} now would cost {} a month, {} less",
+                moved.monthly_total_now, moved.saving_now
+            )
+        } else {
+            format!(
+                "moving to stage {stage} now would cost {} a month, {} more",
+                moved.monthly_total_now,
+                Money::ZERO - moved.saving_now
+            )
+        };
+        let crossover = match moved.cheaper_from_customers {
+            Some(customers) => format!(
+                "it costs less per customer from {} customers",
+                format_quantity(Decimal::from(customers))
+            ),
+            None => format!(
+                "it does not cost less up to {} customers",
+                format_quantity(Decimal::from(moved.looked_to_customers))
+            ),
+        };
+        let payback = match moved.payback_months {
+            _ if moved.migration_cost == Money::ZERO => String::new(),
+            Some(months) => format!(
+                "; a {} migration pays back in {months} month{}",
+                moved.migration_cost,
+                if months == 1 { "" } else { "s" }
+            ),
+            None => format!(
+                "; a {} migration does not pay back at today's count",
+                moved.migration_cost
+            ),
+        };
+        format!("{now}; {crossover}{payback}.")
+    }
+
     /// The plan with its assumptions' swings (`--sensitivity`).
     pub(crate) fn with_sensitivity(mut self, swings: &[Swing]) -> PlanReport {
         let stage = self.stage.number;

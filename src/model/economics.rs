@@ -118,7 +118,7 @@ pub struct Move {
 pub const CROSSOVER_REACH: u64 = 16;
 
 /// When moving from `plan`'s stage to `next` pays, with `migration_cost`
-/// spent once. The crossover is looked for on a grid rising 25% a step from
+/// spent once. The crossover is looked for on a grid rising 50% a step from
 /// today's count, then narrowed to the customer by halving the step where
 /// the next stage first costs less.
 pub fn when_to_move(
@@ -147,7 +147,7 @@ pub fn when_to_move(
         cheaper_from = Some(below);
     } else {
         while below < reach {
-            let above = (below + below.div_ceil(4)).max(below + 1).min(reach);
+            let above = (below + below.div_ceil(2)).max(below + 1).min(reach);
             if cheaper(above)? {
                 // Narrow (below, above] to the first cheaper count there is
                 // on the way down.

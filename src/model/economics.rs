@@ -69,15 +69,13 @@ pub fn unit_economics(
     };
     let (_, baseline) = Planner::new(data, &idle).price(scenario.customers)?;
     let total = plan.estimate.total;
-    let per_customer = (scenario.customers > 0).then(|| {
-        let customers = Decimal::from(scenario.customers);
-        let total = Money::round(total.amount() / customers);
-        let baseline = Money::round(baseline.amount() / customers);
-        PerCustomer {
+    let customers = scenario.customers;
+    let per_customer = per_customer(total, customers).and_then(|total| {
+        Some(PerCustomer {
             total,
-            baseline,
-            usage: total - baseline,
-        }
+            baseline: per_customer(baseline, customers)?,
+            usage: total - per_customer(baseline, customers)?,
+        })
     });
     let revenue = plan.assessment.share.map(|points| Margin {
         points,
@@ -88,6 +86,11 @@ pub fn unit_economics(
         per_customer,
         revenue,
     })
+}
+
+/// `total` shared by `customers`, to the cent; `None` without customers.
+pub fn per_customer(total: Money, customers: u64) -> Option<Money> {
+    (customers > 0).then(|| Money::round(total.amount() / Decimal::from(customers)))
 }
 
 /// When moving to the next stage pays.

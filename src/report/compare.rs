@@ -8,6 +8,7 @@ use super::table::{Align, Fit, Table};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows};
 use crate::model::compare::differing_lines;
 use crate::model::cost::Commitment;
+use crate::model::economics::per_customer;
 use crate::model::money::Money;
 use crate::model::plan::Plan;
 
@@ -31,6 +32,8 @@ struct ScenarioColumn {
     commitment: Commitment,
     #[serde(flatten)]
     plan: PlanSummary,
+    /// The total shared by the customers; `None` without customers.
+    cost_per_customer: Option<Money>,
 }
 
 /// A row of the side-by-side table: its label and how to fill a cell.
@@ -59,6 +62,7 @@ impl CompareReport {
                     platform: plan.scenario.platform.clone(),
                     commitment: plan.scenario.commitment,
                     plan: PlanSummary::new(plan),
+                    cost_per_customer: per_customer(plan.estimate.total, plan.scenario.customers),
                 })
                 .collect(),
             differing_lines: differing_lines(&refs, DIFFERING_LINES)
@@ -84,7 +88,7 @@ impl CompareReport {
                 .map(|scenario| (scenario.name.as_str(), Align::Right)),
         );
         let mut table = Table::new(&header);
-        let rows: [Row; 8] = [
+        let rows: [Row; 9] = [
             ("Customers", |s| s.customers.to_string()),
             ("MRR", |s| s.mrr.to_string()),
             ("PaaS", |s| s.platform.clone()),
@@ -96,6 +100,10 @@ impl CompareReport {
                 )
             }),
             ("Monthly total", |s| s.plan.monthly_total.to_string()),
+            ("Per customer", |s| {
+                s.cost_per_customer
+                    .map_or_else(|| "none".to_owned(), |each| each.to_string())
+            }),
             ("Share of MRR", |s| {
                 s.plan
                     .share_of_mrr
@@ -163,6 +171,7 @@ impl Rows for CompareReport {
             "stage",
             "variant",
             "monthly_total",
+            "cost_per_customer",
             "share_of_mrr",
             "verdict",
         ]);
@@ -176,6 +185,9 @@ impl Rows for CompareReport {
                 &scenario.plan.stage.to_string(),
                 &scenario.plan.variant,
                 &format!("{:.2}", scenario.plan.monthly_total.amount()),
+                &scenario
+                    .cost_per_customer
+                    .map_or_else(String::new, |each| format!("{:.2}", each.amount())),
                 &scenario
                     .plan
                     .share_of_mrr

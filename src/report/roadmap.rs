@@ -9,6 +9,7 @@ use super::wording::{component_change_text, lever_text, migration_text, signed};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows};
 use super::{csv_row, numbered};
 use crate::model::cost::Commitment;
+use crate::model::economics::per_customer;
 use crate::model::money::{Money, Percent};
 use crate::model::plan::Verdict;
 use crate::model::projection::{ComponentChange, Growth, Month, Quarter, Upgrade};
@@ -45,6 +46,8 @@ struct MonthView {
     stage: u32,
     variant: String,
     monthly_total: Money,
+    /// The total shared by the customers; `None` without customers.
+    cost_per_customer: Option<Money>,
     share_of_mrr: Option<Percent>,
     verdict: Verdict,
     stage_change: Option<[u32; 2]>,
@@ -105,6 +108,7 @@ impl RoadmapReport {
                     stage: month.quote.selection.stage.number,
                     variant: month.quote.selection.variant_name.to_owned(),
                     monthly_total: month.quote.total,
+                    cost_per_customer: per_customer(month.quote.total, month.customers),
                     share_of_mrr: month.quote.assessment.share,
                     verdict: month.quote.assessment.verdict,
                     stage_change: month.change.stage_change.map(|(from, to)| [from, to]),
@@ -175,6 +179,7 @@ impl RoadmapReport {
             ("MRR", Align::Right),
             ("Stage", Align::Right),
             ("Cost", Align::Right),
+            ("Each", Align::Right),
             ("% of MRR", Align::Right),
             ("Verdict", Align::Left),
             ("Changes", Align::Below),
@@ -186,6 +191,9 @@ impl RoadmapReport {
                 month.mrr.to_string(),
                 month.stage.to_string(),
                 month.monthly_total.to_string(),
+                month
+                    .cost_per_customer
+                    .map_or_else(|| "none".to_owned(), |each| each.to_string()),
                 month
                     .share_of_mrr
                     .map_or_else(|| "undefined".to_owned(), |share| share.to_string()),
@@ -339,6 +347,7 @@ impl Rows for RoadmapReport {
             "stage",
             "variant",
             "monthly_total",
+            "cost_per_customer",
             "share_of_mrr",
             "verdict",
             "changes",
@@ -351,6 +360,9 @@ impl Rows for RoadmapReport {
                 &month.stage.to_string(),
                 &month.variant,
                 &format!("{:.2}", month.monthly_total.amount()),
+                &month
+                    .cost_per_customer
+                    .map_or_else(String::new, |each| format!("{:.2}", each.amount())),
                 &month
                     .share_of_mrr
                     .map_or_else(String::new, |share| share.shown().to_string()),

@@ -307,6 +307,11 @@ fn parse_rate_up_to(text: &str, most: u32) -> Result<Range, Problem> {
         return Ok(Range::exactly(parse_percent_up_to(text, most)?));
     };
     let bad = || Problem::Expected(Expected::RangeUpTo(most));
+    // `0...5` is not `0..0.5`: each bound starts with a digit.
+    let starts_with_digit = |bound: &str| bound.trim().starts_with(|c: char| c.is_ascii_digit());
+    if !starts_with_digit(low) || !starts_with_digit(high) {
+        return Err(bad());
+    }
     let low = parse_percent_up_to(low, most).map_err(|_| bad())?;
     let high = parse_percent_up_to(high, most).map_err(|_| bad())?;
     if low > high {
@@ -452,6 +457,7 @@ mod tests {
         );
         assert!(parse_churn("1..101").is_err());
         assert!(parse_growth("..3").is_err());
+        assert!(parse_growth("0...5").is_err());
     }
 
     #[test]

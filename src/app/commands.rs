@@ -10,7 +10,6 @@ use crate::catalog::scenarios::{self, ScenarioSpec};
 use crate::error::{Error, Problem};
 use crate::model::diff::{Side, diff};
 use crate::model::limits::Limited;
-use crate::model::money::Percent;
 use crate::model::plan::{Data, Gate, Plan, PlanError, Planner, Quote, Scenario, plan};
 use crate::model::projection::{Growth, PastLimits, plan_months, project, quarters};
 use crate::model::simulation::{Range, SimulationError, UncertainGrowth, simulate};
@@ -224,16 +223,18 @@ fn simulate_roadmap(
         )?;
     }
     let stdout = render_rows(&report, args.format, fit);
-    // The gate breaks when a month is over the limit on the median path or
-    // worse: on half the paths or more.
-    let half = Percent::new(rust_decimal::Decimal::from(50));
+    // The gate breaks when a month's median path breaks it: when more than
+    // half the paths do (counted, not rounded).
     let broken: Vec<String> = simulation
         .months
         .iter()
-        .filter(|month| match args.fail_on {
-            Some(Gate::AboveGuidance) => month.above_guidance >= half,
-            Some(Gate::OverCeiling) => month.over_ceiling >= half,
-            None => false,
+        .filter(|month| {
+            let breaking = match args.fail_on {
+                Some(Gate::AboveGuidance) => month.above_guidance_paths,
+                Some(Gate::OverCeiling) => month.over_ceiling_paths,
+                None => 0,
+            };
+            2 * u64::from(breaking) > u64::from(simulation.paths)
         })
         .map(|month| format!("month {}", month.number))
         .collect();

@@ -41,11 +41,13 @@ impl Range {
         self.low != self.high
     }
 
-    /// A value in the range from a draw of `0..=DRAW_STEPS`, in equal steps.
-    fn at(self, step: u64) -> Decimal {
+    /// A value in the range, drawn from `draws` only when it has spread,
+    /// so a rate known exactly leaves the other rates' draws as they were.
+    fn draw(self, draws: &mut SplitMix64) -> Decimal {
         if !self.is_spread() {
             return self.low;
         }
+        let step = draws.step();
         self.low + (self.high - self.low) * Decimal::from(step) / Decimal::from(DRAW_STEPS)
     }
 }
@@ -161,6 +163,13 @@ pub struct MonthSpread {
     pub above_guidance: Percent,
     /// The share of paths over the 20%-of-MRR ceiling.
     pub over_ceiling: Percent,
+    /// Paths in each stage, by stage number, lowest first: the counts the
+    /// shares come from, for comparisons that must be exact.
+    pub stage_paths: Vec<(u32, u32)>,
+    /// Paths above guidance or over the ceiling.
+    pub above_guidance_paths: u32,
+    /// Paths over the ceiling.
+    pub over_ceiling_paths: u32,
 }
 
 /// The month by which a stage has been reached.
@@ -208,12 +217,26 @@ pub fn simulate(
     paths: u32,
     seed: u64,
 ) -> Result<Simulation, SimulationError> {
+    // Customers and MRR rise with the rates, so the path at the top of every
+    // range is the highest: if it stays within the limits, every path does,
+    // and if not the run is refused before any work, whatever the seed.
+    let mut highest = Compounding::new(
+        growth.customers,
+        growth.mrr,
+        growth.growth.high - growth.churn.low,
+        growth.mrr_growth.map(|range| range.high),
+    );
+    for number in 1..=growth.months {
+        highest
+            .next_month(number)
+            .map_err(SimulationError::PastLimits)?;
+    }
     let mut draws = SplitMix64(seed);
     let mut states: Vec<Compounding> = (0..paths)
         .map(|_| {
-            let growth_rate = growth.growth.at(draws.step());
-            let churn = growth.churn.at(draws.step());
-            let mrr_growth = growth.mrr_growth.map(|range| range.at(draws.step()));
+            let growth_rate = growth.growth.draw(&mut draws);
+            let churn = growth.churn.draw(&mut draws);
+            let mrr_growth = growth.mrr_growth.map(|range| range.draw(&mut draws));
             Compounding::new(
                 growth.customers,
                 growth.mrr,
@@ -294,17 +317,23 @@ pub fn simulate(
                 tenths.map(|value| Percent::new(Decimal::from_i128_with_scale(value, 1)))
             }),
             stages: stages
-                .into_iter()
-                .map(|(stage, paths_in)| (stage, share_of_paths(paths_in)))
+                .iter()
+                .map(|(stage, paths_in)| (*stage, share_of_paths(*paths_in)))
                 .collect(),
             above_guidance: share_of_paths(above),
             over_ceiling: share_of_paths(over),
+            stage_paths: stages
+                .iter()
+                .map(|(stage, paths_in)| (*stage, as_count(*paths_in)))
+                .collect(),
+            above_guidance_paths: as_count(above),
+            over_ceiling_paths: as_count(over),
         });
     }
     Ok(Simulation {
         paths,
         seed,
-        stages_reached: stages_reached(&months),
+        stages_reached: stages_reached(&months, paths),
         total_spend: money_spread(&mut spend),
         months,
     })
@@ -340,38 +369,43 @@ fn tenths_of_percent(part: i128, whole: i128) -> i128 {
     (part * 2_000 + whole) / (whole * 2)
 }
 
+/// A count of paths, which never exceeds the `u32` paths asked for.
+fn as_count(paths: usize) -> u32 {
+    u32::try_from(paths).unwrap_or(u32::MAX)
+}
+
 /// For each stage above month 1's lowest, the first months by which half
-/// and nine in ten of the paths are in it or a later one.
-fn stages_reached(months: &[MonthSpread]) -> Vec<StageReached> {
+/// and nine in ten of the `paths` are in it or a later one, counted exactly.
+fn stages_reached(months: &[MonthSpread], paths: u32) -> Vec<StageReached> {
     let Some(first) = months.first() else {
         return Vec::new();
     };
-    let lowest = first.stages.first().map_or(0, |(stage, _)| *stage);
+    let lowest = first.stage_paths.first().map_or(0, |(stage, _)| *stage);
     let highest = months
         .iter()
-        .flat_map(|month| month.stages.iter().map(|(stage, _)| *stage))
+        .flat_map(|month| month.stage_paths.iter().map(|(stage, _)| *stage))
         .max()
         .unwrap_or(lowest);
     (lowest + 1..=highest)
         .map(|stage| {
-            let first_month_with = |needed: Decimal| {
+            let first_month_with = |percent: u64| {
                 months
                     .iter()
                     .find(|month| {
-                        let at_or_past: Decimal = month
-                            .stages
+                        let at_or_past: u64 = month
+                            .stage_paths
                             .iter()
                             .filter(|(number, _)| *number >= stage)
-                            .map(|(_, share)| share.value())
+                            .map(|(_, paths_in)| u64::from(*paths_in))
                             .sum();
-                        at_or_past >= needed
+                        100 * at_or_past >= percent * u64::from(paths)
                     })
                     .map(|month| month.number)
             };
             StageReached {
                 stage,
-                by_half: first_month_with(Decimal::from(50)),
-                by_nine_in_ten: first_month_with(Decimal::from(90)),
+                by_half: first_month_with(50),
+                by_nine_in_ten: first_month_with(90),
             }
         })
         .collect()
@@ -433,6 +467,49 @@ mod tests {
             mrr_growth: None,
             months,
         }
+    }
+
+    /// Reaching a stage is counted in paths, not summed from rounded
+    /// shares: 6 of 12 paths at stage 2 or later is exactly half.
+    #[test]
+    fn stages_are_reached_by_exact_counts() {
+        let month = MonthSpread {
+            number: 1,
+            customers: EMPTY_COUNT,
+            mrr: money_spread(&mut []),
+            cost: money_spread(&mut []),
+            share: None,
+            stages: Vec::new(),
+            above_guidance: Percent::new(Decimal::ZERO),
+            over_ceiling: Percent::new(Decimal::ZERO),
+            stage_paths: vec![(1, 6), (2, 1), (3, 1), (4, 4)],
+            above_guidance_paths: 0,
+            over_ceiling_paths: 0,
+        };
+        let reached = stages_reached(&[month], 12);
+        assert_eq!(reached[0].stage, 2);
+        assert_eq!(reached[0].by_half, Some(1));
+        assert_eq!(reached[0].by_nine_in_ten, None);
+    }
+
+    /// A range whose top takes a path past the limits is refused before
+    /// any path is drawn, whatever the number of paths.
+    #[test]
+    fn a_range_past_the_limits_is_refused_whatever_the_paths() {
+        let data = data();
+        let planner = Planner::new(&data, &template());
+        let growth = uncertain(
+            Range {
+                low: Decimal::from(10),
+                high: Decimal::from(1_000),
+            },
+            Range::exactly(Decimal::ZERO),
+            120,
+        );
+        assert!(matches!(
+            simulate(&planner, &growth, 1, 1),
+            Err(SimulationError::PastLimits(_))
+        ));
     }
 
     #[test]

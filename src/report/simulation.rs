@@ -21,6 +21,9 @@ const DISTRIBUTION: &str =
 pub(crate) struct SimulationReport {
     schema_version: u32,
     paths: u32,
+    /// A string: a 64-bit seed does not survive a JSON number in most
+    /// readers, and the seed is what reproduces the run.
+    #[serde(serialize_with = "as_text")]
     seed: u64,
     assumptions: Assumptions,
     months: Vec<MonthView>,
@@ -334,6 +337,10 @@ impl SimulationReport {
         };
         (axis, months, share_lines(stages))
     }
+}
+
+fn as_text<S: serde::Serializer>(seed: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(seed)
 }
 
 /// A share of paths as shown: `12.5%`, or `under 0.1%` for a few paths

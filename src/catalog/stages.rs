@@ -367,6 +367,40 @@ mod tests {
         }
     }
 
+    /// Usage lines priced in whole numbers (the total's fast path) give
+    /// what the decimal steps of an estimate give, minimums, steps, free
+    /// allowances and the cost limit included.
+    #[test]
+    fn usage_lines_total_as_their_estimates_do() {
+        use crate::model::cost::{Commitment, CompiledVariant, UsageProfile};
+        use crate::model::usage::UsageOverrides;
+        let stages = load_with(
+            r#"{"id": "files", "name": "Files", "why": "w", "lines": [
+                {"sku": "t.disk", "usage": {"metric": "jobs", "multiplier": "0.37", "minimum": "20", "round_up_to": "10"}},
+                {"sku": "t.requests", "usage": {"metric": "jobs", "multiplier": "12345.6789"}}]}"#,
+        )
+        .unwrap();
+        let stage = &stages.all()[0];
+        let catalog = crate::catalog::prices::load(&[SourceFile::user(
+            "prices/t.json".to_owned(),
+            PRICES.to_owned(),
+        )])
+        .unwrap();
+        let overrides = UsageOverrides::default();
+        let compiled = CompiledVariant::compile(
+            &stage.variants["t"],
+            &catalog,
+            UsageProfile::new(stage, &overrides),
+            Commitment::None,
+        );
+        let counts = (0..3_000).chain([1_000_000, 123_456_789, 1_000_000_000]);
+        for customers in counts {
+            let total = compiled.total(customers);
+            let estimate = compiled.estimate(customers).map(|estimate| estimate.total);
+            assert_eq!(total, estimate, "{customers} customers");
+        }
+    }
+
     /// Lines each under the monthly cost limit but past it together: the
     /// total and the estimate both stop at the line that crosses it.
     #[test]

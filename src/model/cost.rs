@@ -258,6 +258,111 @@ struct CompiledLine<'a> {
     units: UnitRule<'a>,
     /// The monthly cost by instance count, for lines that follow only one.
     by_instances: Option<InstanceTable<'a>>,
+    /// A usage line's constants as whole numbers, where they fit.
+    scaled: Option<ScaledUsage>,
+}
+
+/// A usage line of one SKU with every constant as a whole number at one
+/// decimal scale: pricing a count is then integer arithmetic, exactly what
+/// the decimal steps of [`CompiledLine::evaluate`] give (the costing sweep
+/// checks the two agree on every scenario it prices).
+#[derive(Debug, Clone, Copy)]
+struct ScaledUsage {
+    /// Units are counted in 10^-`scale`.
+    scale: u32,
+    per_customer: i128,
+    minimum: i128,
+    step: Option<i128>,
+    free: i128,
+    /// The unit price in 10^-`price_scale` dollars.
+    price: i128,
+    price_scale: u32,
+}
+
+/// The largest scale a [`ScaledUsage`] keeps: with the cost limit, every
+/// product stays far inside an `i128`.
+const MAX_SCALED: u32 = 16;
+
+impl ScaledUsage {
+    /// The whole-number form of a usage line that bills one SKU, if its
+    /// constants fit.
+    fn of(units: &UnitRule<'_>, pick: &SkuPick<'_>) -> Option<ScaledUsage> {
+        let (
+            UnitRule::Usage {
+                rule,
+                units_per_customer: Some(per_customer),
+                ..
+            },
+            SkuPick::One(priced),
+        ) = (units, pick)
+        else {
+            return None;
+        };
+        let free = match priced.free_units {
+            Some(free) => free.unwrap_or(Decimal::ZERO),
+            None => return None,
+        };
+        let constants = [
+            Some(*per_customer),
+            Some(rule.minimum),
+            rule.round_up_to,
+            Some(free),
+        ];
+        let scale = constants.iter().flatten().map(Decimal::scale).max()?;
+        let price_scale = priced.unit_price.scale();
+        if scale + price_scale > MAX_SCALED {
+            return None;
+        }
+        let at_scale = |value: Decimal| -> Option<i128> {
+            let mut scaled = value;
+            scaled.rescale(scale);
+            (scaled == value && scaled.scale() == scale).then(|| scaled.mantissa())
+        };
+        Some(ScaledUsage {
+            scale,
+            per_customer: at_scale(*per_customer)?,
+            minimum: at_scale(rule.minimum)?,
+            step: match rule.round_up_to {
+                Some(step) => Some(at_scale(step)?),
+                None => None,
+            },
+            free: at_scale(free)?,
+            price: priced.unit_price.mantissa(),
+            price_scale,
+        })
+    }
+
+    /// The line's monthly cost for `customers`; `None` past the cost limit,
+    /// as [`CompiledLine::evaluate`] says.
+    fn monthly(&self, customers: u64) -> Option<Money> {
+        let ten = |power: u32| 10_i128.pow(power);
+        let limit = limits::MAX_MONTHLY_COST.mantissa();
+        let mut units = i128::from(customers).checked_mul(self.per_customer)?;
+        if units > limit * ten(self.scale) {
+            return None;
+        }
+        units = units.max(self.minimum);
+        if let Some(step) = self.step {
+            units = units.checked_add(step - 1)? / step * step;
+            if units > limit * ten(self.scale) {
+                return None;
+            }
+        }
+        let quantity = (units - self.free).max(0);
+        let cost = quantity.checked_mul(self.price)?;
+        let cost_scale = self.scale + self.price_scale;
+        if cost > limit * ten(cost_scale) {
+            return None;
+        }
+        let cents = if cost_scale >= 2 {
+            // Half away from zero, as `Money::round`; the cost is not negative.
+            let divisor = ten(cost_scale - 2);
+            (cost + divisor / 2) / divisor
+        } else {
+            cost * ten(2 - cost_scale)
+        };
+        Some(Money::from_cents(cents))
+    }
 }
 
 /// The SKU a line bills: one, or one per tier of a metric's total.
@@ -412,8 +517,10 @@ impl<'a> CompiledVariant<'a> {
                     },
                 };
                 let by_instances = InstanceTable::of(&units, &pick);
+                let scaled = ScaledUsage::of(&units, &pick);
                 lines.push(CompiledLine {
                     by_instances,
+                    scaled,
                     position: Overflow {
                         component: component_index,
                         line: line_index,
@@ -706,10 +813,13 @@ impl<'a> InstanceTable<'a> {
 impl<'a> CompiledLine<'a> {
     /// The line's monthly cost for `customers`, from its table when it has one.
     fn monthly(&self, customers: u64) -> Option<Money> {
-        match &self.by_instances {
-            Some(table) => table.monthly(customers),
-            None => Some(self.evaluate(customers)?.monthly),
+        if let Some(table) = &self.by_instances {
+            return table.monthly(customers);
         }
+        if let Some(scaled) = &self.scaled {
+            return scaled.monthly(customers);
+        }
+        Some(self.evaluate(customers)?.monthly)
     }
 
     /// The tier picked and the instances counted for `customers`.

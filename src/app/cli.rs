@@ -169,6 +169,9 @@ pub struct DiffArgs {
     /// JSON file of usage per customer for both scenarios
     #[arg(long, value_name = "FILE")]
     pub usage: Option<PathBuf>,
+    /// One-off cost of the move, US dollars, to show how long it takes to pay back
+    #[arg(long, value_name = "USD", value_parser = parse_money, default_value = "0")]
+    pub migration_cost: Money,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

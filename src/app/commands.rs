@@ -304,6 +304,11 @@ pub(crate) fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Out
     let from_plan = plan(data, &from).map_err(plan_error)?;
     let to_plan = plan(data, &to).map_err(plan_error)?;
     let moved = diff(Side::of(&from_plan), Side::of(&to_plan), &data.stages);
-    let report = DiffReport::new((&from_name, &from_plan), (&to_name, &to_plan), &moved);
+    let report = DiffReport::new(
+        (&from_name, &from_plan),
+        (&to_name, &to_plan),
+        &moved,
+        args.migration_cost,
+    );
     Ok(Outcome::ok(render(&report, args.format, fit)))
 }

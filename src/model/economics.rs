@@ -88,6 +88,15 @@ pub fn unit_economics(
     })
 }
 
+/// Whole months of `saving` that repay `migration_cost`; `None` when the
+/// move saves nothing.
+pub fn payback_months(saving: Money, migration_cost: Money) -> Option<u64> {
+    (saving > Money::ZERO).then(|| {
+        let months = (migration_cost.amount() / saving.amount()).ceil();
+        u64::try_from(months).unwrap_or(u64::MAX)
+    })
+}
+
 /// `total` shared by `customers`, to the cent; `None` without customers.
 pub fn per_customer(total: Money, customers: u64) -> Option<Money> {
     (customers > 0).then(|| Money::round(total.amount() / Decimal::from(customers)))
@@ -169,10 +178,7 @@ pub fn when_to_move(
             below = above;
         }
     }
-    let payback_months = (saving_now > Money::ZERO).then(|| {
-        let months = (migration_cost.amount() / saving_now.amount()).ceil();
-        u64::try_from(months).unwrap_or(u64::MAX)
-    });
+    let payback_months = payback_months(saving_now, migration_cost);
     Ok(Move {
         stage: next.number,
         next_total,

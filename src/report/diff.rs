@@ -8,6 +8,7 @@ use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::{migration_text, signed};
 use super::{REPORT_SCHEMA_VERSION, Report};
 use crate::model::diff::{Change, PlanDiff};
+use crate::model::economics::payback_months;
 use crate::model::money::{Money, format_quantity};
 use crate::model::plan::Plan;
 use crate::printable::escape_controls;
@@ -22,6 +23,11 @@ pub(crate) struct DiffReport {
     components: Vec<ComponentView>,
     total_change: Money,
     migration: Vec<String>,
+    /// The one-off cost of the move (`--migration-cost`).
+    migration_cost: Money,
+    /// Months of the monthly saving that repay it; `None` when the move
+    /// saves nothing.
+    payback_months: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +78,7 @@ impl DiffReport {
         from: (&str, &Plan<'_>),
         to: (&str, &Plan<'_>),
         moved: &PlanDiff<'_>,
+        migration_cost: Money,
     ) -> DiffReport {
         let side = |(name, plan): (&str, &Plan<'_>)| Side {
             name: name.to_owned(),
@@ -117,6 +124,35 @@ impl DiffReport {
                 .collect(),
             total_change: moved.delta(),
             migration: moved.migration.iter().map(migration_text).collect(),
+            migration_cost,
+            payback_months: payback_months(Money::ZERO - moved.delta(), migration_cost),
+        }
+    }
+
+    /// Whether the move pays for itself, in a sentence.
+    fn payback_text(&self) -> String {
+        let cost = self.migration_cost;
+        let saving = Money::ZERO - self.total_change;
+        match self.payback_months {
+            Some(_) if cost == Money::ZERO => format!(
+                "the move saves {saving} a month; give --migration-cost to see how soon a migration pays back."
+            ),
+            Some(months) => format!(
+                "the move saves {saving} a month; a {cost} migration pays back in {months} month{}.",
+                if months == 1 { "" } else { "s" }
+            ),
+            None if self.total_change == Money::ZERO => {
+                "the move costs the same a month: it pays back only in what it buys.".to_owned()
+            }
+            None => format!(
+                "the move costs {} more a month: it buys capacity and reliability, not savings{}.",
+                self.total_change,
+                if cost == Money::ZERO {
+                    String::new()
+                } else {
+                    format!(", so a {cost} migration does not pay back on cost")
+                }
+            ),
         }
     }
 
@@ -206,6 +242,11 @@ impl Report for DiffReport {
             self.lines_table().to_text(fit),
             paragraphs(&format!("Components: {}.", self.counts()), fit, 2)
         );
+        out.push_str(&paragraphs(
+            &format!("Payback: {}", self.payback_text()),
+            fit,
+            2,
+        ));
         if !self.migration.is_empty() {
             out.push_str("\nMigration:\n");
             out.push_str(&paragraphs(&numbered(&self.migration, ""), fit, 3));
@@ -216,10 +257,11 @@ impl Report for DiffReport {
     /// Markdown for a pull-request comment.
     fn to_markdown(&self) -> String {
         let mut out = format!(
-            "### infraplan diff: {}\n\n{}\n**Components:** {}.\n",
+            "### infraplan diff: {}\n\n{}\n**Components:** {}.\n\n**Payback:** {}\n",
             self.heading(),
             self.lines_table().to_markdown(),
-            self.counts()
+            self.counts(),
+            self.payback_text()
         );
         if !self.migration.is_empty() {
             out.push_str("\n#### Migration\n\n");

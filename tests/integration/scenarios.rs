@@ -379,3 +379,38 @@ fn scenario_names_with_escape_sequences_print_escaped_in_every_format() {
     ]);
     assert!(!stdout.contains('\u{1b}'), "{stdout}");
 }
+
+/// A move that saves money pays a migration back in whole months; one that
+/// costs more never does.
+#[test]
+fn a_move_that_saves_pays_its_migration_back() {
+    let down = [
+        "diff",
+        "--from",
+        "customers=250,mrr=37500,paas=heroku",
+        "--to",
+        "customers=150,mrr=22500,paas=heroku",
+        "--migration-cost",
+        "2000",
+    ];
+    let report = json(&[&down[..], &["--format", "json"]].concat());
+    let saving = -Decimal::from_str(report["total_change"].as_str().unwrap()).unwrap();
+    let months = (Decimal::from(2_000) / saving).ceil();
+    assert_eq!(
+        report["payback_months"],
+        months.to_string().parse::<u64>().unwrap()
+    );
+    assert!(infraplan_ok(&down).contains(&format!("pays back in {months} months")));
+    let up = json(&[
+        "diff",
+        "--from",
+        "customers=150,mrr=22500,paas=heroku",
+        "--to",
+        "customers=250,mrr=37500,paas=heroku",
+        "--migration-cost",
+        "2000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(up["payback_months"], Value::Null);
+}

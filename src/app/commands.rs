@@ -9,7 +9,9 @@ use crate::app::cli::{CompareArgs, DiffArgs, RoadmapArgs};
 use crate::catalog::scenarios::{self, ScenarioSpec};
 use crate::error::{Error, Problem};
 use crate::model::diff::{Side, diff};
+use crate::model::economics::idle;
 use crate::model::limits::Limited;
+use crate::model::money::Money;
 use crate::model::plan::{Data, Gate, Plan, PlanError, Planner, Quote, Scenario, plan};
 use crate::model::projection::{Growth, PastLimits, plan_months, project, quarters};
 use crate::model::simulation::{Range, SimulationError, UncertainGrowth, simulate};
@@ -41,7 +43,9 @@ pub(crate) fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outco
     }
     let platforms = known_platforms(&data.stages);
     let mut plans: Vec<(String, Plan<'_>)> = Vec::new();
-    let mut planners: Vec<Planner<'_>> = Vec::new();
+    let mut baselines: Vec<Money> = Vec::new();
+    // Each planner with its twin at zero usage, for the fixed baseline.
+    let mut planners: Vec<(Planner<'_>, Planner<'_>)> = Vec::new();
     for (source, spec) in &specs {
         if plans.iter().any(|(name, _)| name == &spec.name) {
             return Err(scenario_error(
@@ -55,13 +59,16 @@ pub(crate) fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outco
             .to_scenario(&data.stages, &platforms)
             .map_err(|(field, problem)| scenario_error(source, &spec.name, &field, problem))?;
         // Scenarios that differ only in customers and MRR share a planner.
-        let planner = match planners
+        let (planner, idle_planner) = match planners
             .iter()
-            .position(|planner| planner.serves(&scenario))
+            .position(|(planner, _)| planner.serves(&scenario))
         {
             Some(index) => &planners[index],
             None => {
-                planners.push(Planner::new(data, &scenario));
+                planners.push((
+                    Planner::new(data, &scenario),
+                    Planner::new(data, &idle(data, &scenario)),
+                ));
                 &planners[planners.len() - 1]
             }
         };
@@ -74,9 +81,15 @@ pub(crate) fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outco
                     }
                     overflow @ PlanError::Overflow { .. } => plan_error(overflow),
                 })?;
+        baselines.push(
+            idle_planner
+                .price(scenario.customers)
+                .map_err(plan_error)?
+                .1,
+        );
         plans.push((spec.name.clone(), planned));
     }
-    let report = CompareReport::new(&plans);
+    let report = CompareReport::new(&plans, &baselines);
     let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = plans
         .iter()

@@ -54,20 +54,8 @@ pub fn unit_economics(
     plan: &Plan<'_>,
     gross_margin: Option<Decimal>,
 ) -> Result<UnitEconomics, PlanError> {
-    let stage = plan.selection.stage;
     let scenario = &plan.scenario;
-    let no_usage: IndexMap<String, Decimal> = stage
-        .usage_per_customer
-        .keys()
-        .map(|metric| (metric.clone(), Decimal::ZERO))
-        .collect();
-    let idle = Scenario {
-        usage: UsageOverrides::new(no_usage, &data.stages)
-            .unwrap_or_else(|_| unreachable!("a stage's own metrics, at zero")),
-        forced_stage: Some(stage.number),
-        ..scenario.clone()
-    };
-    let (_, baseline) = Planner::new(data, &idle).price(scenario.customers)?;
+    let (_, baseline) = Planner::new(data, &idle(data, scenario)).price(scenario.customers)?;
     let total = plan.estimate.total;
     let customers = scenario.customers;
     let per_customer = per_customer(total, customers).and_then(|total| {
@@ -86,6 +74,22 @@ pub fn unit_economics(
         per_customer,
         revenue,
     })
+}
+
+/// `scenario` with every usage at zero: priced, it gives the fixed baseline
+/// of the stage a count selects (usage never changes the stage).
+pub fn idle(data: &Data, scenario: &Scenario) -> Scenario {
+    let no_usage: IndexMap<String, Decimal> = data
+        .stages
+        .metrics()
+        .keys()
+        .map(|metric| ((*metric).to_owned(), Decimal::ZERO))
+        .collect();
+    Scenario {
+        usage: UsageOverrides::new(no_usage, &data.stages)
+            .unwrap_or_else(|_| unreachable!("the stages' own metrics, at zero")),
+        ..scenario.clone()
+    }
 }
 
 /// Whole months of `saving` that repay `migration_cost`; `None` when the

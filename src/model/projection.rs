@@ -136,6 +136,9 @@ pub struct Month<'a> {
     pub mrr: Decimal,
     /// The stage, its total and the verdict.
     pub quote: Quote<'a>,
+    /// The stage's fixed baseline this month: its cost with every usage at
+    /// zero.
+    pub baseline: Money,
     /// What changed from the month before.
     pub change: MonthChange,
     /// Where the month breaks the budget, the cheaper options, priced.
@@ -221,6 +224,7 @@ pub fn plan_months<'a>(
     inputs: &[MonthInput],
 ) -> Result<Vec<Month<'a>>, PlanError> {
     let planner = Planner::new(data, template);
+    let idle = Planner::new(data, &crate::model::economics::idle(data, template));
     let committed = (template.commitment == Commitment::None).then(|| {
         Planner::new(
             data,
@@ -242,6 +246,7 @@ pub fn plan_months<'a>(
             customers: input.customers,
             mrr: input.mrr,
             quote,
+            baseline: idle.price(input.customers)?.1,
             change,
             levers: levers(&planner, committed.as_ref(), &quote, input)?,
         });

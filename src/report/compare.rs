@@ -34,6 +34,8 @@ struct ScenarioColumn {
     plan: PlanSummary,
     /// The total shared by the customers; `None` without customers.
     cost_per_customer: Option<Money>,
+    /// The stage's fixed baseline (its cost with no usage) shared by them.
+    baseline_per_customer: Option<Money>,
 }
 
 /// A row of the side-by-side table: its label and how to fill a cell.
@@ -49,13 +51,15 @@ struct DifferingLineView {
 
 impl CompareReport {
     /// The comparison of named plans, in order.
-    pub(crate) fn new(plans: &[(String, Plan<'_>)]) -> CompareReport {
+    /// `baselines` are each plan's fixed baseline, in order.
+    pub(crate) fn new(plans: &[(String, Plan<'_>)], baselines: &[Money]) -> CompareReport {
         let refs: Vec<&Plan<'_>> = plans.iter().map(|(_, plan)| plan).collect();
         CompareReport {
             schema_version: REPORT_SCHEMA_VERSION,
             scenarios: plans
                 .iter()
-                .map(|(name, plan)| ScenarioColumn {
+                .zip(baselines)
+                .map(|((name, plan), baseline)| ScenarioColumn {
                     name: name.clone(),
                     customers: plan.scenario.customers,
                     mrr: Money::round(plan.scenario.mrr),
@@ -63,6 +67,7 @@ impl CompareReport {
                     commitment: plan.scenario.commitment,
                     plan: PlanSummary::new(plan),
                     cost_per_customer: per_customer(plan.estimate.total, plan.scenario.customers),
+                    baseline_per_customer: per_customer(*baseline, plan.scenario.customers),
                 })
                 .collect(),
             differing_lines: differing_lines(&refs, DIFFERING_LINES)
@@ -88,7 +93,7 @@ impl CompareReport {
                 .map(|scenario| (scenario.name.as_str(), Align::Right)),
         );
         let mut table = Table::new(&header);
-        let rows: [Row; 9] = [
+        let rows: [Row; 10] = [
             ("Customers", |s| s.customers.to_string()),
             ("MRR", |s| s.mrr.to_string()),
             ("PaaS", |s| s.platform.clone()),
@@ -103,6 +108,10 @@ impl CompareReport {
             ("Per customer", |s| {
                 s.cost_per_customer
                     .map_or_else(|| "none".to_owned(), |each| each.to_string())
+            }),
+            ("of it fixed", |s| {
+                s.baseline_per_customer
+                    .map_or_else(|| "none".to_owned(), |fixed| fixed.to_string())
             }),
             ("Share of MRR", |s| {
                 s.plan
@@ -172,6 +181,7 @@ impl Rows for CompareReport {
             "variant",
             "monthly_total",
             "cost_per_customer",
+            "baseline_per_customer",
             "share_of_mrr",
             "verdict",
         ]);
@@ -187,6 +197,9 @@ impl Rows for CompareReport {
                 &format!("{:.2}", scenario.plan.monthly_total.amount()),
                 &scenario
                     .cost_per_customer
+                    .map_or_else(String::new, |each| format!("{:.2}", each.amount())),
+                &scenario
+                    .baseline_per_customer
                     .map_or_else(String::new, |each| format!("{:.2}", each.amount())),
                 &scenario
                     .plan

@@ -48,6 +48,8 @@ struct MonthView {
     monthly_total: Money,
     /// The total shared by the customers; `None` without customers.
     cost_per_customer: Option<Money>,
+    /// The stage's fixed baseline (its cost with no usage) shared by them.
+    baseline_per_customer: Option<Money>,
     share_of_mrr: Option<Percent>,
     verdict: Verdict,
     stage_change: Option<[u32; 2]>,
@@ -109,6 +111,7 @@ impl RoadmapReport {
                     variant: month.quote.selection.variant_name.to_owned(),
                     monthly_total: month.quote.total,
                     cost_per_customer: per_customer(month.quote.total, month.customers),
+                    baseline_per_customer: per_customer(month.baseline, month.customers),
                     share_of_mrr: month.quote.assessment.share,
                     verdict: month.quote.assessment.verdict,
                     stage_change: month.change.stage_change.map(|(from, to)| [from, to]),
@@ -348,6 +351,7 @@ impl Rows for RoadmapReport {
             "variant",
             "monthly_total",
             "cost_per_customer",
+            "baseline_per_customer",
             "share_of_mrr",
             "verdict",
             "changes",
@@ -362,6 +366,9 @@ impl Rows for RoadmapReport {
                 &format!("{:.2}", month.monthly_total.amount()),
                 &month
                     .cost_per_customer
+                    .map_or_else(String::new, |each| format!("{:.2}", each.amount())),
+                &month
+                    .baseline_per_customer
                     .map_or_else(String::new, |each| format!("{:.2}", each.amount())),
                 &month
                     .share_of_mrr

@@ -66,14 +66,43 @@ impl Swing {
     }
 }
 
+/// The swings of a plan's assumptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sensitivity {
+    /// Widest swing first (ties in the order the stage lists them, the
+    /// customer count first).
+    pub swings: Vec<Swing>,
+    /// Assumptions not varied because a move takes a line past what
+    /// infraplan computes exactly.
+    pub past_limit: Vec<Driver>,
+}
+
 /// Every assumption of `scenario` moved by [`SENSITIVITY_PERCENT`] either
-/// way, widest swing first (ties in the order the stage lists them, the
-/// customer count first).
-pub fn sensitivity(data: &Data, scenario: &Scenario) -> Result<Vec<Swing>, PlanError> {
+/// way.
+pub fn sensitivity(data: &Data, scenario: &Scenario) -> Result<Sensitivity, PlanError> {
     let planner = Planner::new(data, scenario);
     let (selection, _) = planner.price(scenario.customers)?;
     let share = Decimal::from(SENSITIVITY_PERCENT) / Decimal::ONE_HUNDRED;
     let (down, up) = (Decimal::ONE - share, Decimal::ONE + share);
+    let mut swings = Vec::new();
+    let mut past_limit = Vec::new();
+    // A move past the cost limit leaves that assumption out; anything else
+    // that fails is the plan's own failure.
+    let mut keep = |driver: Driver, value: Decimal, low, high| -> Result<(), PlanError> {
+        match (low, high) {
+            (Ok(low), Ok(high)) => swings.push(Swing {
+                driver,
+                value,
+                low,
+                high,
+            }),
+            (Err(PlanError::Overflow { .. }), _) | (_, Err(PlanError::Overflow { .. })) => {
+                past_limit.push(driver);
+            }
+            (Err(error), _) | (_, Err(error)) => return Err(error),
+        }
+        Ok(())
+    };
 
     let customers = Decimal::from(scenario.customers);
     let at_customers = |factor: Decimal| -> Result<Moved, PlanError> {
@@ -85,12 +114,12 @@ pub fn sensitivity(data: &Data, scenario: &Scenario) -> Result<Vec<Swing>, PlanE
             stage: selection.stage.number,
         })
     };
-    let mut swings = vec![Swing {
-        driver: Driver::Customers,
-        value: customers,
-        low: at_customers(down)?,
-        high: at_customers(up)?,
-    }];
+    keep(
+        Driver::Customers,
+        customers,
+        at_customers(down),
+        at_customers(up),
+    )?;
 
     for (metric, default) in &selection.stage.usage_per_customer {
         let value = scenario.usage.get(metric).unwrap_or(default.value);
@@ -114,19 +143,19 @@ pub fn sensitivity(data: &Data, scenario: &Scenario) -> Result<Vec<Swing>, PlanE
                 stage: selection.stage.number,
             })
         };
-        swings.push(Swing {
-            driver: Driver::Usage {
+        keep(
+            Driver::Usage {
                 metric: metric.clone(),
                 unit: default.unit.clone(),
             },
             value,
-            low: at_usage(down)?,
-            high: at_usage(up)?,
-        });
+            at_usage(down),
+            at_usage(up),
+        )?;
     }
     // Stable: ties keep the stage's order.
     swings.sort_by_key(|swing| std::cmp::Reverse(swing.width()));
-    Ok(swings)
+    Ok(Sensitivity { swings, past_limit })
 }
 
 /// To the nearest whole number, halves away from zero.
@@ -164,7 +193,7 @@ mod tests {
         let data = data();
         for customers in [30, 150, 450] {
             let scenario = scenario(customers);
-            let swings = sensitivity(&data, &scenario).unwrap();
+            let swings = sensitivity(&data, &scenario).unwrap().swings;
             let stage = crate::model::plan::plan(&data, &scenario)
                 .unwrap()
                 .selection
@@ -180,12 +209,35 @@ mod tests {
         }
     }
 
+    /// A move past the cost limit leaves its assumption out instead of
+    /// failing the plan, which itself prices.
+    #[test]
+    fn a_move_past_the_cost_limit_is_left_out() {
+        let data = data();
+        let mut usage = IndexMap::new();
+        usage.insert("stored_gb".to_owned(), Decimal::from(1_000_000));
+        let scenario = Scenario {
+            usage: UsageOverrides::new(usage, &data.stages).unwrap(),
+            ..scenario(1_000_000_000)
+        };
+        assert!(crate::model::plan::plan(&data, &scenario).is_ok());
+        let result = sensitivity(&data, &scenario).unwrap();
+        assert_eq!(
+            result.past_limit,
+            [Driver::Usage {
+                metric: "stored_gb".to_owned(),
+                unit: data.stages.metrics()["stored_gb"].unit.clone()
+            }]
+        );
+        assert!(!result.swings.is_empty());
+    }
+
     /// Half of 150 customers is stage 2's 75 and one and a half is 225,
     /// stage 3: the customer count's swing crosses a stage.
     #[test]
     fn a_swing_across_a_threshold_is_flagged() {
         let data = data();
-        let swings = sensitivity(&data, &scenario(150)).unwrap();
+        let swings = sensitivity(&data, &scenario(150)).unwrap().swings;
         let customers = swings
             .iter()
             .find(|swing| swing.driver == Driver::Customers)

@@ -11,7 +11,7 @@ use crate::model::economics::{Move, UnitEconomics};
 use crate::model::money::{Money, Percent, format_quantity, format_unit_price};
 use crate::model::plan::{Alternative, Assessment, Plan, Verdict};
 use crate::model::select::Reason;
-use crate::model::sensitivity::{Driver, Moved, SENSITIVITY_PERCENT, Swing};
+use crate::model::sensitivity::{Driver, Moved, SENSITIVITY_PERCENT, Sensitivity};
 use crate::model::stage::{CustomerRange, Guidance, Stage};
 
 /// The plan as every format shows it; its JSON form is documented in `docs/json.md`.
@@ -78,6 +78,16 @@ struct SensitivityView {
     /// How far each assumption moves either way, percent.
     percent: u32,
     swings: Vec<SwingView>,
+    /// Assumptions left out: a move takes a line past the cost limit.
+    past_limit: Vec<String>,
+}
+
+/// A driver's name and what it counts.
+fn driver_names(driver: &Driver) -> (String, String) {
+    match driver {
+        Driver::Customers => ("customers".to_owned(), "customers".to_owned()),
+        Driver::Usage { metric, unit } => (metric.clone(), unit.clone()),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -595,17 +605,20 @@ impl PlanReport {
     }
 
     /// The plan with its assumptions' swings (`--sensitivity`).
-    pub(crate) fn with_sensitivity(mut self, swings: &[Swing]) -> PlanReport {
+    pub(crate) fn with_sensitivity(mut self, sensitivity: &Sensitivity) -> PlanReport {
         let stage = self.stage.number;
         self.sensitivity = Some(SensitivityView {
             percent: SENSITIVITY_PERCENT,
-            swings: swings
+            past_limit: sensitivity
+                .past_limit
+                .iter()
+                .map(|driver| driver_names(driver).0)
+                .collect(),
+            swings: sensitivity
+                .swings
                 .iter()
                 .map(|swing| {
-                    let (driver, unit) = match &swing.driver {
-                        Driver::Customers => ("customers".to_owned(), "customers".to_owned()),
-                        Driver::Usage { metric, unit } => (metric.clone(), unit.clone()),
-                    };
+                    let (driver, unit) = driver_names(&swing.driver);
                     SwingView {
                         driver,
                         unit,
@@ -664,6 +677,15 @@ impl PlanReport {
         table
     }
 
+    /// The assumptions a move would take past the cost limit.
+    fn past_limit_text(sensitivity: &SensitivityView) -> String {
+        format!(
+            "Not varied: {} ({}% more would take a line past what infraplan computes exactly).",
+            sensitivity.past_limit.join(", "),
+            sensitivity.percent
+        )
+    }
+
     /// The tornado's heading.
     fn sensitivity_heading(sensitivity: &SensitivityView) -> String {
         format!(
@@ -697,6 +719,9 @@ impl Report for PlanReport {
                 2,
             ));
             out.push_str(&self.sensitivity_table(sensitivity).to_text(fit));
+            if !sensitivity.past_limit.is_empty() {
+                out.push_str(&paragraphs(&Self::past_limit_text(sensitivity), fit, 2));
+            }
         }
         out
     }
@@ -720,6 +745,9 @@ impl Report for PlanReport {
                 Self::sensitivity_heading(sensitivity),
                 self.sensitivity_table(sensitivity).to_markdown()
             ));
+            if !sensitivity.past_limit.is_empty() {
+                out.push_str(&format!("\n{}\n", Self::past_limit_text(sensitivity)));
+            }
         }
         out
     }

@@ -68,12 +68,69 @@ pub fn project(growth: &Growth) -> Result<Vec<MonthInput>, PastLimits> {
 /// Customers and MRR compounding month by month from month 1: the one
 /// projection `roadmap` and its simulation share, so a path without spread
 /// is the roadmap.
+///
+/// The numbers carried from month to month are whole numbers of
+/// 10^-[`CUSTOMER_PLACES`] customers and 10^-[`MRR_PLACES`] dollars, each
+/// month's product rounded half to even: a month is two integer
+/// multiplications, and what is cut is many orders of magnitude below a
+/// whole customer or a cent (decimal compounding would grow to 28 places
+/// within months and cost a rescale on every step).
 #[derive(Debug, Clone)]
 pub struct Compounding {
-    customers: Decimal,
-    mrr: Decimal,
-    customer_factor: Decimal,
-    mrr_factor: Decimal,
+    customers: i128,
+    mrr: i128,
+    customer_factor: Factor,
+    mrr_factor: Factor,
+}
+
+/// Places of a customer carried from month to month.
+const CUSTOMER_PLACES: u32 = 14;
+/// Places of a dollar of MRR carried from month to month.
+const MRR_PLACES: u32 = 12;
+/// [`limits::MAX_MRR`] in carried units: a trillion dollars at 12 places.
+const MAX_CARRIED_MRR: i128 = 1_000_000_000_000 * 10_i128.pow(MRR_PLACES);
+/// Places a growth factor keeps (a rate given to more is rounded).
+const FACTOR_PLACES: u32 = 12;
+
+/// A monthly growth factor, `mantissa` × 10^-`scale`, never negative.
+#[derive(Debug, Clone, Copy)]
+struct Factor {
+    /// At most 11 × 10^12: an `i64` holds it, and keeps a path's state small.
+    mantissa: i64,
+    scale: u32,
+}
+
+impl Factor {
+    /// 1 + `percent` / 100, at most [`FACTOR_PLACES`] places, from zero to
+    /// 11: the flags allow growth up to 1,000% a month, and more is taken
+    /// as that.
+    fn of(percent: Decimal) -> Factor {
+        let factor =
+            (Decimal::ONE + percent / Decimal::ONE_HUNDRED).clamp(Decimal::ZERO, Decimal::from(11));
+        let factor = factor.round_dp_with_strategy(
+            FACTOR_PLACES,
+            rust_decimal::RoundingStrategy::MidpointNearestEven,
+        );
+        Factor {
+            mantissa: i64::try_from(factor.mantissa())
+                .unwrap_or_else(|_| unreachable!("11 at 12 places fits an i64")),
+            scale: factor.scale(),
+        }
+    }
+
+    /// `value` grown by the factor, rounded half to even to `value`'s places.
+    /// Callers keep `value` under its limit, so the product fits: 10^23 at
+    /// most times a factor of at most 11 at 12 places.
+    fn grow(self, value: i128) -> i128 {
+        let product = value * i128::from(self.mantissa);
+        let divisor = 10_i128.pow(self.scale);
+        let (quotient, remainder) = (product / divisor, product % divisor);
+        match (2 * remainder).cmp(&divisor) {
+            std::cmp::Ordering::Less => quotient,
+            std::cmp::Ordering::Greater => quotient + 1,
+            std::cmp::Ordering::Equal => quotient + (quotient % 2),
+        }
+    }
 }
 
 impl Compounding {
@@ -85,14 +142,15 @@ impl Compounding {
         net_growth_percent: Decimal,
         mrr_growth_percent: Option<Decimal>,
     ) -> Compounding {
-        let hundred = Decimal::ONE_HUNDRED;
-        let customer_factor = Decimal::ONE + net_growth_percent / hundred;
+        let customer_factor = Factor::of(net_growth_percent);
+        let mut carried_mrr = mrr.min(limits::MAX_MRR * Decimal::TWO);
+        carried_mrr.rescale(MRR_PLACES);
         Compounding {
-            customers: Decimal::from(customers),
-            mrr,
+            customers: i128::from(customers.min(limits::MAX_CUSTOMERS + 1))
+                * 10_i128.pow(CUSTOMER_PLACES),
+            mrr: carried_mrr.mantissa(),
             customer_factor,
-            mrr_factor: mrr_growth_percent
-                .map_or(customer_factor, |percent| Decimal::ONE + percent / hundred),
+            mrr_factor: mrr_growth_percent.map_or(customer_factor, Factor::of),
         }
     }
 
@@ -100,29 +158,29 @@ impl Compounding {
     /// `month` is the number to name if a limit is passed.
     pub fn next_month(&mut self, month: u32) -> Result<MonthInput, PastLimits> {
         let past = |what| PastLimits { month, what };
-        let whole_customers = whole(self.customers)
+        let whole_customers = u64::try_from(half_away(self.customers, CUSTOMER_PLACES))
+            .ok()
             .filter(|count| *count <= limits::MAX_CUSTOMERS)
             .ok_or(past(limits::Limited::Customers))?;
-        if self.mrr > limits::MAX_MRR {
+        let mrr_cents = half_away(self.mrr, MRR_PLACES - 2);
+        let mrr = Decimal::from_i128_with_scale(mrr_cents, 2);
+        if self.mrr > MAX_CARRIED_MRR {
             return Err(past(limits::Limited::Mrr));
         }
-        let input = MonthInput {
+        self.customers = self.customer_factor.grow(self.customers);
+        self.mrr = self.mrr_factor.grow(self.mrr);
+        Ok(MonthInput {
             customers: whole_customers,
-            mrr: Money::round(self.mrr).amount(),
-        };
-        // Both stay under their limits times 11 (growth is at most 1,000%), so
-        // these products cannot overflow.
-        self.customers = (self.customers * self.customer_factor).max(Decimal::ZERO);
-        self.mrr = (self.mrr * self.mrr_factor).max(Decimal::ZERO);
-        Ok(input)
+            mrr,
+        })
     }
 }
 
-fn whole(customers: Decimal) -> Option<u64> {
-    u64::try_from(
-        customers.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-    )
-    .ok()
+/// `value` × 10^-`places`, rounded half away from zero to a whole number;
+/// `value` is not negative.
+fn half_away(value: i128, places: u32) -> i128 {
+    let divisor = 10_i128.pow(places);
+    (value + divisor / 2) / divisor
 }
 
 /// One month, planned.
@@ -356,6 +414,49 @@ pub fn quarters(months: &[Month<'_>]) -> Vec<Quarter> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The carried whole numbers give the months exact decimal compounding
+    /// gives, over a grid of rates, starts and three years.
+    #[test]
+    fn carried_compounding_matches_decimal_compounding() {
+        use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+        let rates = (-1_000..=10_000)
+            .step_by(37)
+            .map(|tenths| Decimal::new(tenths, 1) + Decimal::new(123_457, 7));
+        assert_eq!(MAX_CARRIED_MRR, {
+            let mut most = limits::MAX_MRR;
+            most.rescale(MRR_PLACES);
+            most.mantissa()
+        });
+        for rate in rates {
+            for (start, mrr) in [
+                (20_u64, Decimal::from(2_000)),
+                (1_234, Decimal::new(9_876_543, 2)),
+            ] {
+                let mut carried = Compounding::new(start, mrr, rate, None);
+                let factor = Decimal::ONE + rate / Decimal::ONE_HUNDRED;
+                let (mut customers, mut revenue) = (Decimal::from(start), mrr);
+                for month in 1..=36 {
+                    let Ok(input) = carried.next_month(month) else {
+                        break;
+                    };
+                    let expected = customers.round_dp_with_strategy(0, MidpointAwayFromZero);
+                    assert_eq!(
+                        Decimal::from(input.customers),
+                        expected,
+                        "{rate}% month {month}"
+                    );
+                    assert_eq!(
+                        input.mrr,
+                        revenue.round_dp_with_strategy(2, MidpointAwayFromZero),
+                        "{rate}% month {month}"
+                    );
+                    customers = (customers * factor).max(Decimal::ZERO);
+                    revenue = (revenue * factor).max(Decimal::ZERO);
+                }
+            }
+        }
+    }
     use std::str::FromStr;
 
     fn dec(text: &str) -> Decimal {

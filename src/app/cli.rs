@@ -95,6 +95,9 @@ pub struct CompareArgs {
         help = "A scenario inline: name=…,customers=…,mrr=…[,paas=…][,stage=…][,commitment=…]; repeatable"
     )]
     pub scenarios: Vec<String>,
+    /// One-off cost of switching platforms, US dollars, to show how soon a switch pays back
+    #[arg(long, value_name = "USD", value_parser = parse_money, default_value = "0")]
+    pub migration_cost: Money,
     /// Output format
     #[arg(long, value_enum, default_value_t = TabularFormat::Table)]
     pub format: TabularFormat,

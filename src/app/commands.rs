@@ -89,7 +89,7 @@ pub(crate) fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outco
         );
         plans.push((spec.name.clone(), planned));
     }
-    let report = CompareReport::new(&plans, &baselines);
+    let report = CompareReport::new(&plans, &baselines, args.migration_cost);
     let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = plans
         .iter()

@@ -70,7 +70,7 @@ pub fn project(growth: &Growth) -> Result<Vec<MonthInput>, PastLimits> {
 /// is the roadmap.
 ///
 /// The numbers carried from month to month are whole numbers of
-/// 10^-[`CUSTOMER_PLACES`] customers and 10^-[`MRR_PLACES`] dollars, each
+/// 10^-14 customers and 10^-12 dollars (`CUSTOMER_PLACES`, `MRR_PLACES`), each
 /// month's product rounded half to even: a month is two integer
 /// multiplications, and what is cut is many orders of magnitude below a
 /// whole customer or a cent (decimal compounding would grow to 28 places

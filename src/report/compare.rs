@@ -4,11 +4,11 @@ use serde::Serialize;
 
 use super::PlanSummary;
 use super::csv_row;
-use super::table::{Align, Fit, Table};
+use super::table::{Align, Fit, Table, paragraphs};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows};
 use crate::model::compare::differing_lines;
 use crate::model::cost::Commitment;
-use crate::model::economics::per_customer;
+use crate::model::economics::{payback_months, per_customer};
 use crate::model::money::Money;
 use crate::model::plan::Plan;
 
@@ -21,6 +21,21 @@ pub(crate) struct CompareReport {
     schema_version: u32,
     scenarios: Vec<ScenarioColumn>,
     differing_lines: Vec<DifferingLineView>,
+    /// Scenarios alike but for the platform: what moving to the cheaper
+    /// one saves, and how soon it repays a migration.
+    platform_switches: Vec<SwitchView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SwitchView {
+    from: String,
+    from_platform: String,
+    to: String,
+    to_platform: String,
+    monthly_saving: Money,
+    migration_cost: Money,
+    /// Months of the saving that repay the migration.
+    payback_months: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,12 +64,79 @@ struct DifferingLineView {
     spread: Money,
 }
 
+/// For each pair of scenarios alike but for the platform (customers, MRR,
+/// commitment and stage), the switch to the cheaper one.
+fn platform_switches(plans: &[(String, Plan<'_>)], migration_cost: Money) -> Vec<SwitchView> {
+    let mut switches = Vec::new();
+    for (index, (one_name, one)) in plans.iter().enumerate() {
+        for (other_name, other) in &plans[index + 1..] {
+            let alike = one.scenario.customers == other.scenario.customers
+                && one.scenario.mrr == other.scenario.mrr
+                && one.scenario.commitment == other.scenario.commitment
+                && one.selection.stage.number == other.selection.stage.number
+                && one.scenario.platform != other.scenario.platform;
+            if !alike || one.estimate.total == other.estimate.total {
+                continue;
+            }
+            let ((from_name, from), (to_name, to)) = if one.estimate.total > other.estimate.total {
+                ((one_name, one), (other_name, other))
+            } else {
+                ((other_name, other), (one_name, one))
+            };
+            let saving = from.estimate.total - to.estimate.total;
+            switches.push(SwitchView {
+                from: from_name.clone(),
+                from_platform: from.scenario.platform.clone(),
+                to: to_name.clone(),
+                to_platform: to.scenario.platform.clone(),
+                monthly_saving: saving,
+                migration_cost,
+                payback_months: payback_months(saving, migration_cost),
+            });
+        }
+    }
+    switches
+}
+
 impl CompareReport {
+    /// Each platform switch, in a sentence.
+    fn switch_lines(&self) -> Vec<String> {
+        self.platform_switches
+            .iter()
+            .map(|switch| {
+                let payback = match switch.payback_months {
+                    Some(months) if switch.migration_cost > Money::ZERO => format!(
+                        "; a {} migration pays back in {months} month{}",
+                        switch.migration_cost,
+                        if months == 1 { "" } else { "s" }
+                    ),
+                    _ => {
+                        " (give --migration-cost to see how soon a migration pays back)".to_owned()
+                    }
+                };
+                format!(
+                    "\"{}\" on {} instead of \"{}\" on {} saves {} a month{payback}.",
+                    crate::printable::shown(&switch.to),
+                    switch.to_platform,
+                    crate::printable::shown(&switch.from),
+                    switch.from_platform,
+                    switch.monthly_saving
+                )
+            })
+            .collect()
+    }
+
     /// The comparison of named plans, in order.
-    /// `baselines` are each plan's fixed baseline, in order.
-    pub(crate) fn new(plans: &[(String, Plan<'_>)], baselines: &[Money]) -> CompareReport {
+    /// `baselines` are each plan's fixed baseline, in order;
+    /// `migration_cost` is what a platform switch costs once.
+    pub(crate) fn new(
+        plans: &[(String, Plan<'_>)],
+        baselines: &[Money],
+        migration_cost: Money,
+    ) -> CompareReport {
         let refs: Vec<&Plan<'_>> = plans.iter().map(|(_, plan)| plan).collect();
         CompareReport {
+            platform_switches: platform_switches(plans, migration_cost),
             schema_version: REPORT_SCHEMA_VERSION,
             scenarios: plans
                 .iter()
@@ -150,21 +232,29 @@ impl CompareReport {
 impl Report for CompareReport {
     /// Aligned text.
     fn to_text(&self, fit: Fit) -> String {
-        format!(
+        let mut out = format!(
             "{}\nLines that differ most:\n{}",
             self.side_by_side().to_text(fit),
             self.differing().to_text(fit)
-        )
+        );
+        for line in self.switch_lines() {
+            out.push_str(&paragraphs(&format!("Platform switch: {line}"), fit, 2));
+        }
+        out
     }
 
     /// Markdown for a pull-request comment.
     fn to_markdown(&self) -> String {
-        format!(
+        let mut out = format!(
             "### infraplan: {} scenarios\n\n{}\n#### Lines that differ most\n\n{}",
             self.scenarios.len(),
             self.side_by_side().to_markdown(),
             self.differing().to_markdown()
-        )
+        );
+        for line in self.switch_lines() {
+            out.push_str(&format!("\n**Platform switch:** {line}\n"));
+        }
+        out
     }
 }
 

@@ -414,3 +414,27 @@ fn a_move_that_saves_pays_its_migration_back() {
     ]);
     assert_eq!(up["payback_months"], Value::Null);
 }
+
+/// Scenarios alike but for the platform say what the switch saves and how
+/// soon it repays a migration.
+#[test]
+fn a_platform_switch_is_priced_with_its_payback() {
+    let report = json(&[
+        "compare",
+        &fixture("scenarios.json"),
+        "--migration-cost",
+        "500",
+        "--format",
+        "json",
+    ]);
+    let switch = &report["platform_switches"][0];
+    assert_eq!(switch["from_platform"], "heroku");
+    assert_eq!(switch["to_platform"], "render");
+    let saving = Decimal::from_str(switch["monthly_saving"].as_str().unwrap()).unwrap();
+    let months = (Decimal::from(500) / saving).ceil();
+    assert_eq!(
+        switch["payback_months"].as_u64().unwrap().to_string(),
+        months.to_string()
+    );
+    assert_eq!(report["platform_switches"].as_array().unwrap().len(), 1);
+}

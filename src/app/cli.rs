@@ -148,6 +148,9 @@ pub struct RoadmapArgs {
     /// Also draw monthly cost against shares of MRR into this SVG file
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
+    /// One-off cost of each move up a stage, US dollars, to show how soon it pays back
+    #[arg(long, value_name = "USD", value_parser = parse_money, default_value = "0")]
+    pub migration_cost: Money,
     /// Output format
     #[arg(long, value_enum, default_value_t = TabularFormat::Table)]
     pub format: TabularFormat,

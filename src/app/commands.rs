@@ -167,7 +167,7 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
             (Some(growth), inputs)
         }
     };
-    let months = plan_months(data, &template, &inputs).map_err(plan_error)?;
+    let months = plan_months(data, &template, &inputs, args.migration_cost).map_err(plan_error)?;
     let report = RoadmapReport::new(
         growth.as_ref(),
         &args.paas,

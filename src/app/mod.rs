@@ -13,7 +13,7 @@ use crate::app::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
 use crate::catalog::{SourceFile, embedded, layered_files};
 use crate::error::{EXIT_BUDGET, EXIT_CHECK_FAILED, EXIT_OK, Error, Problem};
 use crate::model::economics::{unit_economics, when_to_move};
-use crate::model::plan::{Data, Gate, PlanError, Scenario, plan};
+use crate::model::plan::{Data, Gate, PlanError, Planner, Scenario, plan};
 use crate::model::select::SelectError;
 use crate::model::sensitivity::sensitivity;
 use crate::model::stage::Stages;
@@ -105,8 +105,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             let economics = unit_economics(&data, &plan, args.gross_margin).map_err(plan_error)?;
             let moved = match &plan.next {
                 Some(next) => Some(
-                    when_to_move(&data, &plan, next.stage, args.migration_cost)
-                        .map_err(plan_error)?,
+                    when_to_move(
+                        &Planner::new(&data, &scenario),
+                        plan.selection.stage,
+                        next.stage,
+                        scenario.customers,
+                        args.migration_cost,
+                    )
+                    .map_err(plan_error)?,
                 ),
                 None => None,
             };

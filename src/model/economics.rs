@@ -133,24 +133,22 @@ pub struct Move {
 /// customers.
 pub const CROSSOVER_REACH: u64 = 16;
 
-/// When moving from `plan`'s stage to `next` pays, with `migration_cost`
-/// spent once. The crossover is looked for on a grid rising 50% a step from
+/// When moving from `current` to `next` at `customers` pays, with
+/// `migration_cost` spent once. The crossover is looked for on a grid rising 50% a step from
 /// today's count, then narrowed to the customer by halving the step where
 /// the next stage first costs less.
-pub fn when_to_move(
-    data: &Data,
-    plan: &Plan<'_>,
-    next: &Stage,
+pub fn when_to_move<'a>(
+    planner: &Planner<'a>,
+    current: &'a Stage,
+    next: &'a Stage,
+    customers: u64,
     migration_cost: Money,
 ) -> Result<Move, PlanError> {
-    let planner = Planner::new(data, &plan.scenario);
-    let current = plan.selection.stage;
-    let customers = plan.scenario.customers;
     let saving_at = |count: u64| -> Result<Money, PlanError> {
         Ok(planner.stage_total(current, count)? - planner.stage_total(next, count)?)
     };
     let next_total = planner.stage_total(next, customers)?;
-    let saving_now = plan.estimate.total - next_total;
+    let saving_now = planner.stage_total(current, customers)? - next_total;
     let cheaper = |count: u64| saving_at(count).map(|saving| saving > Money::ZERO);
     let reach = customers
         .max(next.customers.min)
@@ -250,9 +248,16 @@ mod tests {
         let data = data();
         let plan = crate::model::plan::plan(&data, &scenario(150, 22_500)).unwrap();
         let next = data.stages.get(3).unwrap();
-        let moved = when_to_move(&data, &plan, next, Money::round(Decimal::from(5_000))).unwrap();
         let planner = Planner::new(&data, &plan.scenario);
         let current = plan.selection.stage;
+        let moved = when_to_move(
+            &planner,
+            current,
+            next,
+            150,
+            Money::round(Decimal::from(5_000)),
+        )
+        .unwrap();
         if let Some(from) = moved.cheaper_from {
             let cheaper = |count| {
                 planner.stage_total(next, count).unwrap()

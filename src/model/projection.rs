@@ -199,6 +199,9 @@ pub struct Month<'a> {
     pub baseline: Money,
     /// What changed from the month before.
     pub change: MonthChange,
+    /// At a move up a stage: what it costs against staying, and when the
+    /// new stage costs less.
+    pub moved: Option<crate::model::economics::Move>,
     /// Where the month breaks the budget, the cheaper options, priced.
     pub levers: Vec<Lever>,
 }
@@ -280,6 +283,7 @@ pub fn plan_months<'a>(
     data: &'a Data,
     template: &Scenario,
     inputs: &[MonthInput],
+    migration_cost: Money,
 ) -> Result<Vec<Month<'a>>, PlanError> {
     let planner = Planner::new(data, template);
     let idle = Planner::new(data, &crate::model::economics::idle(data, template));
@@ -299,6 +303,19 @@ pub fn plan_months<'a>(
             Some(before) => month_change(&planner, before, &quote, input.customers, template)?,
             None => MonthChange::default(),
         };
+        let moved = match change.stage_change {
+            Some((from, to)) if to > from => match data.stages.get(from) {
+                Some(from) => Some(crate::model::economics::when_to_move(
+                    &planner,
+                    from,
+                    quote.selection.stage,
+                    input.customers,
+                    migration_cost,
+                )?),
+                None => None,
+            },
+            _ => None,
+        };
         months.push(Month {
             number: u32::try_from(index + 1).unwrap_or(u32::MAX),
             customers: input.customers,
@@ -306,6 +323,7 @@ pub fn plan_months<'a>(
             quote,
             baseline: idle.price(input.customers)?.1,
             change,
+            moved,
             levers: levers(&planner, committed.as_ref(), &quote, input)?,
         });
     }

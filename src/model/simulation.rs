@@ -542,7 +542,7 @@ mod tests {
             months: 36,
         })
         .unwrap();
-        let roadmap = plan_months(&data, &template(), &inputs).unwrap();
+        let roadmap = plan_months(&data, &template(), &inputs, Money::ZERO).unwrap();
         assert_eq!(simulation.months.len(), roadmap.len());
         let mut spend = Money::ZERO;
         for (simulated, month) in simulation.months.iter().zip(&roadmap) {

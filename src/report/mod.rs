@@ -15,6 +15,8 @@ pub(crate) mod wording;
 use clap::ValueEnum;
 use serde::Serialize;
 
+use crate::model::money::Money;
+
 use table::Fit;
 
 /// A command's output: a view whose JSON is its serialisation, which also
@@ -120,6 +122,37 @@ impl PlanSummary {
             monthly_total: plan.estimate.total,
             share_of_mrr: plan.assessment.share,
             verdict: plan.assessment.verdict,
+        }
+    }
+}
+
+/// When moving to the next stage pays; plan and roadmap show it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct MoveView {
+    pub(crate) stage: u32,
+    /// The next stage's monthly cost at today's customers.
+    pub(crate) monthly_total_now: Money,
+    /// Today's total less that; negative when the next stage costs more.
+    pub(crate) saving_now: Money,
+    /// The first customer count at which the next stage costs less; `None`
+    /// up to `looked_to_customers`.
+    pub(crate) cheaper_from_customers: Option<u64>,
+    pub(crate) looked_to_customers: u64,
+    pub(crate) migration_cost: Money,
+    /// Months of today's saving that repay the migration.
+    pub(crate) payback_months: Option<u64>,
+}
+
+impl From<&crate::model::economics::Move> for MoveView {
+    fn from(moved: &crate::model::economics::Move) -> MoveView {
+        MoveView {
+            stage: moved.stage,
+            monthly_total_now: moved.next_total,
+            saving_now: moved.saving_now,
+            cheaper_from_customers: moved.cheaper_from,
+            looked_to_customers: moved.looked_to,
+            migration_cost: moved.migration_cost,
+            payback_months: moved.payback_months,
         }
     }
 }

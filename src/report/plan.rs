@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::table::{Align, Fit, Table, paragraphs};
-use super::{REPORT_SCHEMA_VERSION, Report};
+use super::wording::move_text;
+use super::{MoveView, REPORT_SCHEMA_VERSION, Report};
 use crate::model::cost::Commitment;
 use crate::model::economics::{Move, UnitEconomics};
 use crate::model::money::{Money, Percent, format_quantity, format_unit_price};
@@ -55,22 +56,6 @@ struct PerCustomerView {
     total: Money,
     baseline: Money,
     usage: Money,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-struct MoveView {
-    stage: u32,
-    /// The next stage's monthly cost at today's customers.
-    monthly_total_now: Money,
-    /// Today's total less that; negative when the next stage costs more.
-    saving_now: Money,
-    /// The first customer count at which the next stage costs less; `None`
-    /// up to `looked_to_customers`.
-    cheaper_from_customers: Option<u64>,
-    looked_to_customers: u64,
-    migration_cost: Money,
-    /// Months of today's saving that repay the migration.
-    payback_months: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -434,7 +419,7 @@ impl PlanReport {
         };
         summary.push(("Next stage", next));
         if let Some(moved) = &self.move_to_next_stage {
-            summary.push(("When to move", Self::move_text(moved)));
+            summary.push(("When to move", move_text(moved)));
         }
         if let Some(economics) = &self.unit_economics {
             summary.push((
@@ -525,15 +510,7 @@ impl PlanReport {
             gross_margin_after: economics.revenue.and_then(|margin| margin.after),
             pre_revenue: economics.revenue.is_none(),
         });
-        self.move_to_next_stage = next.map(|moved| MoveView {
-            stage: moved.stage,
-            monthly_total_now: moved.next_total,
-            saving_now: moved.saving_now,
-            cheaper_from_customers: moved.cheaper_from,
-            looked_to_customers: moved.looked_to,
-            migration_cost: moved.migration_cost,
-            payback_months: moved.payback_months,
-        });
+        self.move_to_next_stage = next.map(MoveView::from);
         self
     }
 
@@ -562,46 +539,6 @@ impl PlanReport {
             ),
             (None, _) => format!("{per_customer}."),
         }
-    }
-
-    /// When moving to the next stage pays, in a sentence.
-    fn move_text(moved: &MoveView) -> String {
-        let stage = moved.stage;
-        let now = if moved.saving_now > Money::ZERO {
-            format!(
-                "moving to stage {stage} now would cost {} a month, {} less",
-                moved.monthly_total_now, moved.saving_now
-            )
-        } else {
-            format!(
-                "moving to stage {stage} now would cost {} a month, {} more",
-                moved.monthly_total_now,
-                Money::ZERO - moved.saving_now
-            )
-        };
-        let crossover = match moved.cheaper_from_customers {
-            Some(customers) => format!(
-                "it costs less per customer from {} customers",
-                format_quantity(Decimal::from(customers))
-            ),
-            None => format!(
-                "it does not cost less up to {} customers",
-                format_quantity(Decimal::from(moved.looked_to_customers))
-            ),
-        };
-        let payback = match moved.payback_months {
-            _ if moved.migration_cost == Money::ZERO => String::new(),
-            Some(months) => format!(
-                "; a {} migration pays back in {months} month{}",
-                moved.migration_cost,
-                if months == 1 { "" } else { "s" }
-            ),
-            None => format!(
-                "; a {} migration does not pay back at today's count",
-                moved.migration_cost
-            ),
-        };
-        format!("{now}; {crossover}{payback}.")
     }
 
     /// The plan with its assumptions' swings (`--sensitivity`).

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::chart::{ChartMonth, ShareLine, share_lines};
 use super::table::{Align, Fit, Table, paragraphs};
-use super::wording::{component_change_text, lever_text, migration_text, signed};
-use super::{REPORT_SCHEMA_VERSION, Report, Rows};
+use super::wording::{component_change_text, lever_text, migration_text, move_text, signed};
+use super::{MoveView, REPORT_SCHEMA_VERSION, Report, Rows};
 use super::{csv_row, numbered};
 use crate::model::cost::Commitment;
 use crate::model::economics::per_customer;
@@ -56,6 +56,9 @@ struct MonthView {
     changes: Vec<ComponentChange>,
     cost_step: Money,
     migration: Vec<String>,
+    /// At a move up a stage: what it costs against staying, and when the
+    /// new stage costs less.
+    move_economics: Option<MoveView>,
     levers: Vec<String>,
 }
 
@@ -118,6 +121,7 @@ impl RoadmapReport {
                     changes: month.change.components.clone(),
                     cost_step: month.change.cost_step,
                     migration: month.change.migration.iter().map(migration_text).collect(),
+                    move_economics: month.moved.as_ref().map(MoveView::from),
                     levers: month.levers.iter().map(lever_text).collect(),
                 })
                 .collect(),
@@ -266,6 +270,9 @@ impl RoadmapReport {
             .filter(|month| !month.migration.is_empty())
         {
             lines.push(format!("Month {}:", month.month));
+            if let Some(moved) = &month.move_economics {
+                lines.push(format!("  Cost: {}", move_text(moved)));
+            }
             lines.extend(numbered(&month.migration, "  ").lines().map(str::to_owned));
         }
         lines

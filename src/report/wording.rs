@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use super::MoveView;
 use crate::model::cost::{Basis, Sizing, Warning};
 use crate::model::diff::MigrationStep;
 use crate::model::money::{HOURS_PER_MONTH, Money, format_quantity};
@@ -170,6 +171,46 @@ pub(crate) fn warning_text(warning: &Warning<'_>) -> String {
             format_quantity(*up_to)
         ),
     }
+}
+
+/// When moving to the next stage pays, in a sentence.
+pub(crate) fn move_text(moved: &MoveView) -> String {
+    let stage = moved.stage;
+    let now = if moved.saving_now > Money::ZERO {
+        format!(
+            "moving to stage {stage} now would cost {} a month, {} less",
+            moved.monthly_total_now, moved.saving_now
+        )
+    } else {
+        format!(
+            "moving to stage {stage} now would cost {} a month, {} more",
+            moved.monthly_total_now,
+            Money::ZERO - moved.saving_now
+        )
+    };
+    let crossover = match moved.cheaper_from_customers {
+        Some(customers) => format!(
+            "it costs less per customer from {} customers",
+            format_quantity(Decimal::from(customers))
+        ),
+        None => format!(
+            "it does not cost less up to {} customers",
+            format_quantity(Decimal::from(moved.looked_to_customers))
+        ),
+    };
+    let payback = match moved.payback_months {
+        _ if moved.migration_cost == Money::ZERO => String::new(),
+        Some(months) => format!(
+            "; a {} migration pays back in {months} month{}",
+            moved.migration_cost,
+            if months == 1 { "" } else { "s" }
+        ),
+        None => format!(
+            "; a {} migration does not pay back at this customer count",
+            moved.migration_cost
+        ),
+    };
+    format!("{now}; {crossover}{payback}.")
 }
 
 #[cfg(test)]

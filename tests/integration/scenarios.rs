@@ -438,3 +438,26 @@ fn a_platform_switch_is_priced_with_its_payback() {
     );
     assert_eq!(report["platform_switches"].as_array().unwrap().len(), 1);
 }
+
+/// Each move up a stage says what it costs against staying, and only then.
+#[test]
+fn a_roadmap_prices_each_move_up_against_staying() {
+    let report = json(
+        &[
+            &ROADMAP[..],
+            &["--migration-cost", "3000", "--format", "json"],
+        ]
+        .concat(),
+    );
+    for month in report["months"].as_array().unwrap() {
+        let moved = &month["move_economics"];
+        let change = &month["stage_change"];
+        assert_eq!(moved.is_null(), change.is_null(), "{month}");
+        if !moved.is_null() {
+            assert_eq!(moved["stage"], change[1]);
+            assert_eq!(moved["migration_cost"], "3000.00");
+            let saving = Decimal::from_str(moved["saving_now"].as_str().unwrap()).unwrap();
+            assert_eq!(moved["payback_months"].is_null(), saving <= Decimal::ZERO);
+        }
+    }
+}

@@ -154,9 +154,9 @@ pub struct MonthSpread {
     pub mrr: Spread<Money>,
     /// The monthly infrastructure total.
     pub cost: Spread<Money>,
-    /// The total as a share of MRR, over the paths with revenue; `None` when
-    /// no path has any.
-    pub share: Option<Spread<Percent>>,
+    /// The total as a share of MRR. A path without revenue ranks above
+    /// every share (it breaks every limit), as `None`.
+    pub share: Spread<Option<Percent>>,
     /// The share of paths in each stage, by stage number, lowest first.
     pub stages: Vec<(u32, Percent)>,
     /// The share of paths above their stage's guidance or over the ceiling.
@@ -291,9 +291,11 @@ pub fn simulate(
             }
             let mrr_cents = whole_cents(mrr_now);
             let total_cents = total.cents();
-            if mrr_cents > 0 {
-                shares.push(tenths_of_percent(total_cents, mrr_cents));
-            }
+            shares.push(if mrr_cents > 0 {
+                tenths_of_percent(total_cents, mrr_cents)
+            } else {
+                NO_REVENUE
+            });
             match stages
                 .iter_mut()
                 .find(|(stage, _)| *stage == selection.stage.number)
@@ -313,9 +315,16 @@ pub fn simulate(
             customers: Spread::of(&mut customers).unwrap_or(EMPTY_COUNT),
             mrr: money_spread(&mut mrr),
             cost: money_spread(&mut cost),
-            share: Spread::of(&mut shares).map(|tenths| {
-                tenths.map(|value| Percent::new(Decimal::from_i128_with_scale(value, 1)))
-            }),
+            share: Spread::of(&mut shares)
+                .unwrap_or(Spread {
+                    p10: NO_REVENUE,
+                    p50: NO_REVENUE,
+                    p90: NO_REVENUE,
+                })
+                .map(|tenths| {
+                    (tenths != NO_REVENUE)
+                        .then(|| Percent::new(Decimal::from_i128_with_scale(tenths, 1)))
+                }),
             stages: stages
                 .iter()
                 .map(|(stage, paths_in)| (*stage, share_of_paths(*paths_in)))
@@ -362,6 +371,9 @@ fn whole_cents(amount: Decimal) -> i128 {
     amount.rescale(2);
     amount.mantissa()
 }
+
+/// The share key of a path without revenue: above every share.
+const NO_REVENUE: i128 = i128::MAX;
 
 /// `part` of `whole` in tenths of a percent, rounded half away from zero as
 /// a share is shown; both are positive amounts of cents.
@@ -478,7 +490,11 @@ mod tests {
             customers: EMPTY_COUNT,
             mrr: money_spread(&mut []),
             cost: money_spread(&mut []),
-            share: None,
+            share: Spread {
+                p10: None,
+                p50: None,
+                p90: None,
+            },
             stages: Vec::new(),
             above_guidance: Percent::new(Decimal::ZERO),
             over_ceiling: Percent::new(Decimal::ZERO),
@@ -559,7 +575,7 @@ mod tests {
                 )]
             );
             assert_eq!(
-                simulated.share.map(|share| share.p50.shown()),
+                simulated.share.p50.map(Percent::shown),
                 month.quote.assessment.share.map(Percent::shown)
             );
             assert_eq!(
@@ -595,8 +611,9 @@ mod tests {
             assert!(month.customers.p10 <= month.customers.p50);
             assert!(month.customers.p50 <= month.customers.p90);
             assert!(month.cost.p10 <= month.cost.p50 && month.cost.p50 <= month.cost.p90);
-            let share = month.share.unwrap();
+            let share = month.share;
             assert!(share.p10 <= share.p50 && share.p50 <= share.p90);
+            assert!(share.p90.is_some(), "every path has revenue here");
             let paths: Decimal = month.stages.iter().map(|(_, share)| share.value()).sum();
             assert_eq!(paths, Decimal::ONE_HUNDRED, "month {}", month.number);
             assert!(month.over_ceiling <= month.above_guidance);

@@ -90,7 +90,8 @@ struct MonthView {
     customers: SpreadView<u64>,
     mrr: SpreadView<Money>,
     monthly_cost: SpreadView<Money>,
-    share_of_mrr: Option<SpreadView<Percent>>,
+    /// A percentile is `None` where the path has no revenue.
+    share_of_mrr: SpreadView<Option<Percent>>,
     stages: Vec<StageShare>,
     above_guidance_percent: Percent,
     over_ceiling_percent: Percent,
@@ -152,7 +153,7 @@ impl SimulationReport {
                     customers: month.customers.into(),
                     mrr: month.mrr.into(),
                     monthly_cost: month.cost.into(),
-                    share_of_mrr: month.share.map(SpreadView::from),
+                    share_of_mrr: month.share.into(),
                     stages: month
                         .stages
                         .iter()
@@ -234,9 +235,7 @@ impl SimulationReport {
             cost.row(vec![
                 number.clone(),
                 month.monthly_cost.cell(),
-                month
-                    .share_of_mrr
-                    .map_or_else(|| "no revenue".to_owned(), |share| share.cell()),
+                share_cell(month.share_of_mrr),
             ]);
             stages.row(vec![
                 number,
@@ -300,8 +299,18 @@ impl SimulationReport {
                 .max_by_key(|share| share.percent_of_paths)
                 .map_or(0, |share| share.stage)
         };
-        let shares: Option<Vec<SpreadView<Percent>>> =
-            self.months.iter().map(|month| month.share_of_mrr).collect();
+        let shares: Option<Vec<SpreadView<Percent>>> = self
+            .months
+            .iter()
+            .map(|month| {
+                let share = month.share_of_mrr;
+                Some(SpreadView {
+                    p10: share.p10?,
+                    p50: share.p50?,
+                    p90: share.p90?,
+                })
+            })
+            .collect();
         let months = match &shares {
             Some(shares) => self
                 .months
@@ -351,6 +360,20 @@ fn paths_text(share: Percent) -> String {
     } else {
         share.to_string()
     }
+}
+
+/// `2.1% · 3.4% · no revenue`: a path without revenue ranks above every
+/// share.
+fn share_cell(share: SpreadView<Option<Percent>>) -> String {
+    let text = |value: Option<Percent>| {
+        value.map_or_else(|| "no revenue".to_owned(), |value| value.to_string())
+    };
+    format!(
+        "{} · {} · {}",
+        text(share.p10),
+        text(share.p50),
+        text(share.p90)
+    )
 }
 
 /// `1,000 · 2,500 · 9,000`.
@@ -443,9 +466,9 @@ impl Rows for SimulationReport {
                 &money(month.monthly_cost.p10),
                 &money(month.monthly_cost.p50),
                 &money(month.monthly_cost.p90),
-                &percent(share.map(|share| share.p10)),
-                &percent(share.map(|share| share.p50)),
-                &percent(share.map(|share| share.p90)),
+                &percent(share.p10),
+                &percent(share.p50),
+                &percent(share.p90),
                 &month
                     .stages
                     .iter()

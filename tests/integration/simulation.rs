@@ -129,3 +129,50 @@ fn the_gate_breaks_on_the_median_path() {
     );
     assert_eq!(infraplan(&calm).code, 0);
 }
+
+/// A path without revenue ranks above every share of MRR: with churn up to
+/// 100%, the top paths of a late month have none.
+#[test]
+fn paths_without_revenue_rank_above_every_share() {
+    let report: Value = serde_json::from_str(&infraplan_ok(&[
+        "roadmap",
+        "--paas",
+        "heroku",
+        "--customers",
+        "10",
+        "--mrr",
+        "1000",
+        "--growth",
+        "0",
+        "--churn",
+        "0..100",
+        "--months",
+        "12",
+        "--paths",
+        "100",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let last = &report["months"][11]["share_of_mrr"];
+    assert!(last["p10"].is_string(), "{last}");
+    assert!(last["p90"].is_null(), "{last}");
+    let text = infraplan_ok(&[
+        "roadmap",
+        "--paas",
+        "heroku",
+        "--customers",
+        "10",
+        "--mrr",
+        "1000",
+        "--growth",
+        "0",
+        "--churn",
+        "0..100",
+        "--months",
+        "12",
+        "--paths",
+        "100",
+    ]);
+    assert!(text.contains("· no revenue"), "{text}");
+}

@@ -215,17 +215,8 @@ fn main() {
         ),
     )
     .expect("scenarios written");
-    let roadmap_args = [
-        "roadmap",
-        "--customers",
-        "20",
-        "--mrr",
-        "2000",
-        "--growth",
-        "10",
-        "--months",
-        "120",
-    ];
+    let roadmap_owned = roadmap_months(120);
+    let roadmap_args: Vec<&str> = roadmap_owned.iter().map(String::as_str).collect();
     let scenarios_path = scenarios_file.to_string_lossy().into_owned();
     let compare_args = ["compare", scenarios_path.as_str()];
     for (what, args) in [

@@ -101,12 +101,16 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     match cli.command {
         Command::Plan(args) => {
             let scenario = scenario_from(&args.scenario, &data)?;
-            let plan = plan(&data, &scenario).map_err(plan_error)?;
+            // One planner for the plan and the move up: each stage compiles once.
+            let planner = Planner::new(&data, &scenario);
+            let plan = planner
+                .plan(scenario.customers, scenario.mrr)
+                .map_err(plan_error)?;
             let economics = unit_economics(&data, &plan, args.gross_margin).map_err(plan_error)?;
             let moved = match &plan.next {
                 Some(next) => Some(
                     when_to_move(
-                        &Planner::new(&data, &scenario),
+                        &planner,
                         plan.selection.stage,
                         next.stage,
                         scenario.customers,

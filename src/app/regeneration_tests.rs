@@ -11,9 +11,10 @@ use std::time::Duration;
 use clap::Parser;
 use rust_decimal::Decimal;
 
-use crate::app::cli::{Cli, DataArgs, ScenarioArgs};
-use crate::app::{load_data, run, scenario_from};
+use crate::app::cli::{Cli, ScenarioArgs};
+use crate::app::{run, scenario_from};
 use crate::catalog::embedded;
+use crate::model::plan::fixtures::built_in_data;
 use crate::model::plan::{Data, Plan};
 use crate::terraform::context::{Naming, TemplateContext};
 use crate::terraform::generate::{Mode, Target, fingerprint, prepare, regenerate};
@@ -235,14 +236,6 @@ fn unchanged_inputs_skip_rendering() {
         run("another").is_err(),
         "other inputs render (and this renderer refuses)"
     );
-}
-
-fn built_in_data() -> Data {
-    load_data(&DataArgs {
-        stages: None,
-        prices: None,
-    })
-    .unwrap()
 }
 
 /// What `generate` plans for `customers` on Heroku at $150 a customer: the

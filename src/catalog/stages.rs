@@ -292,6 +292,8 @@ fn validate_ranges(stages: &[Stage]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::cost::{Commitment, CompiledVariant, UsageProfile};
+    use crate::model::usage::UsageOverrides;
 
     const PRICES: &str = r#"{"schema_version": 1, "provider": "t", "skus": [
         {"id": "t.server", "description": "server", "unit": "hour", "price": "0.10",
@@ -323,6 +325,27 @@ mod tests {
 
     fn error_of(components: &str) -> String {
         load_with(components).unwrap_err().to_string()
+    }
+
+    /// A one-stage file of `components` and the test catalog it prices from.
+    fn load_with_catalog(components: &str) -> (Stages, Catalog) {
+        let catalog = crate::catalog::prices::load(&[SourceFile::user(
+            "prices/t.json".to_owned(),
+            PRICES.to_owned(),
+        )])
+        .unwrap();
+        (load_with(components).unwrap(), catalog)
+    }
+
+    /// The stage's variant compiled on demand with its default usage.
+    fn compiled<'a>(stages: &'a Stages, catalog: &'a Catalog) -> CompiledVariant<'a> {
+        let stage = &stages.all()[0];
+        CompiledVariant::compile(
+            &stage.variants["t"],
+            catalog,
+            UsageProfile::new(stage, &UsageOverrides::default()),
+            Commitment::None,
+        )
     }
 
     #[test]
@@ -372,27 +395,12 @@ mod tests {
     /// allowances and the cost limit included.
     #[test]
     fn usage_lines_total_as_their_estimates_do() {
-        use crate::model::cost::{Commitment, CompiledVariant, UsageProfile};
-        use crate::model::usage::UsageOverrides;
-        let stages = load_with(
+        let (stages, catalog) = load_with_catalog(
             r#"{"id": "files", "name": "Files", "why": "w", "lines": [
                 {"sku": "t.disk", "usage": {"metric": "jobs", "multiplier": "0.37", "minimum": "20", "round_up_to": "10"}},
                 {"sku": "t.requests", "usage": {"metric": "jobs", "multiplier": "12345.6789"}}]}"#,
-        )
-        .unwrap();
-        let stage = &stages.all()[0];
-        let catalog = crate::catalog::prices::load(&[SourceFile::user(
-            "prices/t.json".to_owned(),
-            PRICES.to_owned(),
-        )])
-        .unwrap();
-        let overrides = UsageOverrides::default();
-        let compiled = CompiledVariant::compile(
-            &stage.variants["t"],
-            &catalog,
-            UsageProfile::new(stage, &overrides),
-            Commitment::None,
         );
+        let compiled = compiled(&stages, &catalog);
         let counts = (0..3_000).chain([1_000_000, 123_456_789, 1_000_000_000]);
         for customers in counts {
             let total = compiled.total(customers);
@@ -405,8 +413,7 @@ mod tests {
     /// total and the estimate both stop at the line that crosses it.
     #[test]
     fn lines_that_add_up_past_the_limit_stop_at_the_line_that_crosses() {
-        use crate::model::cost::{Commitment, CompiledVariant, Overflow, UsageProfile};
-        use crate::model::usage::UsageOverrides;
+        use crate::model::cost::Overflow;
         // Each line: 1,356,000 servers × 1,000,000 each × 730 hours × $0.10,
         // about $99 trillion a month; the eleventh takes the total past $1,000 trillion.
         let lines: Vec<String> = (0..11)
@@ -416,24 +423,11 @@ mod tests {
                 )
             })
             .collect();
-        let stages = load_with(&format!(
+        let (stages, catalog) = load_with_catalog(&format!(
             r#"{{"id": "web", "name": "Web", "why": "w", "lines": [{}]}}"#,
             lines.join(", ")
-        ))
-        .unwrap();
-        let stage = &stages.all()[0];
-        let catalog = crate::catalog::prices::load(&[SourceFile::user(
-            "prices/t.json".to_owned(),
-            PRICES.to_owned(),
-        )])
-        .unwrap();
-        let overrides = UsageOverrides::default();
-        let compiled = CompiledVariant::compile(
-            &stage.variants["t"],
-            &catalog,
-            UsageProfile::new(stage, &overrides),
-            Commitment::None,
-        );
+        ));
+        let compiled = compiled(&stages, &catalog);
         let crossing = Overflow {
             component: 0,
             line: 10,

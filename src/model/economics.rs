@@ -195,25 +195,10 @@ pub fn when_to_move<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::cost::Commitment;
-
-    fn data() -> Data {
-        crate::app::load_data(&crate::app::cli::DataArgs {
-            stages: None,
-            prices: None,
-        })
-        .unwrap()
-    }
+    use crate::model::plan::fixtures::{built_in_data as data, heroku_scenario};
 
     fn scenario(customers: u64, mrr: u64) -> Scenario {
-        Scenario {
-            customers,
-            mrr: Decimal::from(mrr),
-            platform: "heroku".to_owned(),
-            forced_stage: None,
-            usage: UsageOverrides::default(),
-            commitment: Commitment::None,
-        }
+        heroku_scenario(customers, Decimal::from(mrr))
     }
 
     #[test]

@@ -149,9 +149,12 @@ pub fn verdict(total: Money, mrr: Decimal, stage: &Stage) -> Verdict {
         if mrr.is_zero() {
             total > Money::ZERO
         } else {
-            // Both products stay far inside a decimal: a total under the
-            // cost limit, a percentage up to 100 of an MRR under its limit.
-            total.amount() * Decimal::ONE_HUNDRED >= percent * mrr
+            // Inside the limits both products are far inside a decimal; an
+            // MRR too large for its product is one no total reaches.
+            match percent.checked_mul(mrr) {
+                Some(limit) => total.amount() * Decimal::ONE_HUNDRED >= limit,
+                None => false,
+            }
         }
     };
     let guidance_broken = match stage.budget.guidance {
@@ -305,7 +308,7 @@ impl<'a> Planner<'a> {
     /// simulation keeps per customer count, since it depends on nothing else.
     pub fn price(&self, customers: u64) -> Result<(Selection<'a>, Money), PlanError> {
         let selection = self.select(customers)?;
-        Ok((selection, self.total(selection.stage, customers)?))
+        Ok((selection, self.stage_total(selection.stage, customers)?))
     }
 
     /// The stage, variant and total for `customers`, judged against `mrr`.
@@ -363,18 +366,13 @@ impl<'a> Planner<'a> {
         Ok(self.compiled_for(stage)?.1.same_shape(one, other))
     }
 
-    /// `stage`'s total, on the platform's variant, for `customers`.
-    fn total(&self, stage: &'a Stage, customers: u64) -> Result<Money, PlanError> {
+    /// `stage`'s monthly total, on the platform's variant, for `customers`,
+    /// whatever stage the count would select.
+    pub fn stage_total(&self, stage: &'a Stage, customers: u64) -> Result<Money, PlanError> {
         let (variant_name, compiled) = self.compiled_for(stage)?;
         compiled
             .total(customers)
             .map_err(|overflow| overflow_error(stage, variant_name, overflow, customers))
-    }
-
-    /// `stage`'s monthly total for `customers`, whatever stage the count
-    /// would select.
-    pub fn stage_total(&self, stage: &'a Stage, customers: u64) -> Result<Money, PlanError> {
-        self.total(stage, customers)
     }
 
     /// `stage` priced for `customers` and judged against `mrr` when it is
@@ -388,7 +386,7 @@ impl<'a> Planner<'a> {
         let Ok((variant_name, _)) = self.compiled_for(stage) else {
             return Ok(None);
         };
-        let total = self.total(stage, customers)?;
+        let total = self.stage_total(stage, customers)?;
         Ok(Some(Alternative {
             stage,
             variant_name,
@@ -481,4 +479,34 @@ fn mrr_at(scenario: &Scenario, customers: u64) -> Option<Decimal> {
         .checked_mul(Decimal::from(customers))?
         .checked_div(Decimal::from(scenario.customers))?;
     Some(Money::round(mrr).amount())
+}
+
+/// What the model's tests plan on: the built-in data and a Heroku scenario.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{Data, Scenario};
+    use crate::model::cost::Commitment;
+    use crate::model::usage::UsageOverrides;
+    use rust_decimal::Decimal;
+
+    /// The data embedded in the binary.
+    pub(crate) fn built_in_data() -> Data {
+        crate::app::load_data(&crate::app::cli::DataArgs {
+            stages: None,
+            prices: None,
+        })
+        .unwrap()
+    }
+
+    /// `customers` on Heroku at `mrr`, on demand, with default usage.
+    pub(crate) fn heroku_scenario(customers: u64, mrr: Decimal) -> Scenario {
+        Scenario {
+            customers,
+            mrr,
+            platform: "heroku".to_owned(),
+            forced_stage: None,
+            usage: UsageOverrides::default(),
+            commitment: Commitment::None,
+        }
+    }
 }

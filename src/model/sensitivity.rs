@@ -167,25 +167,10 @@ fn whole(value: Decimal) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::cost::Commitment;
+    use crate::model::plan::fixtures::{built_in_data as data, heroku_scenario};
 
     fn scenario(customers: u64) -> Scenario {
-        Scenario {
-            customers,
-            mrr: Decimal::from(customers * 150),
-            platform: "heroku".to_owned(),
-            forced_stage: None,
-            usage: UsageOverrides::default(),
-            commitment: Commitment::None,
-        }
-    }
-
-    fn data() -> Data {
-        crate::app::load_data(&crate::app::cli::DataArgs {
-            stages: None,
-            prices: None,
-        })
-        .unwrap()
+        heroku_scenario(customers, Decimal::from(customers * 150))
     }
 
     #[test]

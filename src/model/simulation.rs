@@ -289,7 +289,7 @@ pub fn simulate(
                     over += 1;
                 }
             }
-            let mrr_cents = whole_cents(mrr_now);
+            let mrr_cents = Money::round(mrr_now).cents();
             let total_cents = total.cents();
             shares.push(if mrr_cents > 0 {
                 tenths_of_percent(total_cents, mrr_cents)
@@ -363,13 +363,6 @@ fn money_spread(cents: &mut [i128]) -> Spread<Money> {
             p90: 0,
         })
         .map(Money::from_cents)
-}
-
-/// An amount already rounded to the cent, in cents.
-fn whole_cents(amount: Decimal) -> i128 {
-    let mut amount = amount;
-    amount.rescale(2);
-    amount.mantissa()
 }
 
 /// The share key of a path without revenue: above every share.
@@ -446,28 +439,12 @@ impl SplitMix64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::cost::Commitment;
-    use crate::model::plan::{Data, Scenario};
+    use crate::model::plan::Scenario;
+    use crate::model::plan::fixtures::{built_in_data as data, heroku_scenario};
     use crate::model::projection::{Growth, plan_months, project};
-    use crate::model::usage::UsageOverrides;
-
-    fn data() -> Data {
-        crate::app::load_data(&crate::app::cli::DataArgs {
-            stages: None,
-            prices: None,
-        })
-        .unwrap()
-    }
 
     fn template() -> Scenario {
-        Scenario {
-            customers: 0,
-            mrr: Decimal::ZERO,
-            platform: "heroku".to_owned(),
-            forced_stage: None,
-            usage: UsageOverrides::default(),
-            commitment: Commitment::None,
-        }
+        heroku_scenario(0, Decimal::ZERO)
     }
 
     fn uncertain(growth: Range, churn: Range, months: u32) -> UncertainGrowth {

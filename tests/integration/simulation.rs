@@ -134,7 +134,7 @@ fn the_gate_breaks_on_the_median_path() {
 /// 100%, the top paths of a late month have none.
 #[test]
 fn paths_without_revenue_rank_above_every_share() {
-    let report: Value = serde_json::from_str(&infraplan_ok(&[
+    let dying = [
         "roadmap",
         "--paas",
         "heroku",
@@ -150,29 +150,12 @@ fn paths_without_revenue_rank_above_every_share() {
         "12",
         "--paths",
         "100",
-        "--format",
-        "json",
-    ]))
-    .unwrap();
+    ];
+    let report: Value =
+        serde_json::from_str(&infraplan_ok(&with(&dying, &["--format", "json"]))).unwrap();
     let last = &report["months"][11]["share_of_mrr"];
     assert!(last["p10"].is_string(), "{last}");
     assert!(last["p90"].is_null(), "{last}");
-    let text = infraplan_ok(&[
-        "roadmap",
-        "--paas",
-        "heroku",
-        "--customers",
-        "10",
-        "--mrr",
-        "1000",
-        "--growth",
-        "0",
-        "--churn",
-        "0..100",
-        "--months",
-        "12",
-        "--paths",
-        "100",
-    ]);
+    let text = infraplan_ok(&dying);
     assert!(text.contains("· no revenue"), "{text}");
 }

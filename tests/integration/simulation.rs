@@ -70,7 +70,7 @@ fn the_json_orders_its_percentiles_and_sums_its_stages() {
 
 #[test]
 fn a_range_needs_paths_and_a_range_runs_low_to_high() {
-    let run = infraplan(&[
+    let ranged = [
         "roadmap",
         "--customers",
         "20",
@@ -78,25 +78,14 @@ fn a_range_needs_paths_and_a_range_runs_low_to_high() {
         "2000",
         "--growth",
         "10..40",
-    ]);
+    ];
+    let run = infraplan(&ranged);
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim_end(),
         "error: --growth: is a range; give --paths N to simulate that many growth paths, or one value"
     );
-    let run = infraplan(&[
-        "roadmap",
-        "--customers",
-        "20",
-        "--mrr",
-        "2000",
-        "--growth",
-        "10..40",
-        "--churn",
-        "5..1",
-        "--paths",
-        "10",
-    ]);
+    let run = infraplan(&with(&ranged, &["--churn", "5..1", "--paths", "10"]));
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("low first"), "{}", run.stderr);
     let run = infraplan(&["roadmap", "--from-file", "x.json", "--paths", "10"]);

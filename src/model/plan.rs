@@ -149,11 +149,16 @@ pub fn verdict(total: Money, mrr: Decimal, stage: &Stage) -> Verdict {
         if mrr.is_zero() {
             total > Money::ZERO
         } else {
-            // Inside the limits both products are far inside a decimal; an
-            // MRR too large for its product is one no total reaches.
-            match percent.checked_mul(mrr) {
-                Some(limit) => total.amount() * Decimal::ONE_HUNDRED >= limit,
-                None => false,
+            // Inside the limits both products are far inside a decimal;
+            // past a decimal's range the larger side is the one that
+            // overflowed.
+            match (
+                total.amount().checked_mul(Decimal::ONE_HUNDRED),
+                percent.checked_mul(mrr),
+            ) {
+                (Some(hundredfold), Some(limit)) => hundredfold >= limit,
+                (None, _) => true,
+                (Some(_), None) => false,
             }
         }
     };

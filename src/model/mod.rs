@@ -8,6 +8,7 @@ pub mod cost;
 pub mod diff;
 pub mod economics;
 pub mod exact;
+pub mod histogram;
 pub mod limits;
 pub mod money;
 pub mod plan;

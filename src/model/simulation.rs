@@ -8,11 +8,9 @@
 //! would make the spread look far narrower than the doubt). Uniform, because
 //! two bounds say nothing of a shape in between.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rust_decimal::Decimal;
 
+use crate::model::histogram::Histogram;
 use crate::model::money::{Money, Percent};
 use crate::model::plan::{PlanError, Planner, Verdict, verdict};
 use crate::model::projection::{Compounding, MonthInput, PastLimits};
@@ -52,31 +50,41 @@ impl Range {
     }
 }
 
-/// The most customer counts the simulation remembers the price of.
-const MEMO_COUNTS: usize = 1 << 16;
+/// Slots of the price memo, a power of two.
+const MEMO_SLOTS: usize = 1 << 14;
 
-/// A map keyed by customer count.
-type CountMap<V> = HashMap<u64, V, BuildHasherDefault<CountHasher>>;
+/// Month totals by customer count: a month's total depends only on it, and
+/// paths share counts within a month and across months. Direct-mapped, so
+/// its memory is fixed whatever the paths: a count takes the slot its hash
+/// picks, and displaces whatever count was there.
+struct PriceMemo<'a> {
+    slots: Vec<Option<(u64, Selection<'a>, Money)>>,
+}
 
-/// Hashes a customer count with one multiplication (Fibonacci hashing):
-/// the keys are counts the simulation computes, not text someone chose, so
-/// the default hasher's defence against chosen keys buys nothing here.
-#[derive(Default)]
-struct CountHasher(u64);
-
-impl Hasher for CountHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.write_u64(self.0.rotate_left(8) ^ u64::from(*byte));
+impl<'a> PriceMemo<'a> {
+    fn new() -> Self {
+        PriceMemo {
+            slots: vec![None; MEMO_SLOTS],
         }
     }
 
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    /// The stage and total at `customers`, priced by `planner` unless known.
+    fn price(
+        &mut self,
+        planner: &Planner<'a>,
+        customers: u64,
+    ) -> Result<(Selection<'a>, Money), PlanError> {
+        // Fibonacci hashing: the top bits of one multiplication.
+        let slot =
+            (customers.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_SLOTS.ilog2())) as usize;
+        match self.slots[slot] {
+            Some((known, selection, total)) if known == customers => Ok((selection, total)),
+            _ => {
+                let (selection, total) = planner.price(customers)?;
+                self.slots[slot] = Some((customers, selection, total));
+                Ok((selection, total))
+            }
+        }
     }
 }
 
@@ -101,7 +109,8 @@ pub struct UncertainGrowth {
 }
 
 /// The 10th, 50th and 90th percentiles of a value over the paths (nearest
-/// rank: each is a value some path has).
+/// rank, read from a [`Histogram`]: exact for a value many paths share,
+/// else within 0.4% of it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spread<T> {
     /// One path in ten is at or below this.
@@ -123,23 +132,15 @@ impl<T: Copy> Spread<T> {
     }
 }
 
-impl<T: Ord + Copy> Spread<T> {
-    /// The percentiles of `values`, which it reorders; `None` when empty.
-    fn of(values: &mut [T]) -> Option<Spread<T>> {
-        if values.is_empty() {
-            return None;
+impl Spread<Option<u64>> {
+    /// The percentiles of `histogram`, of which `total` values were counted
+    /// in all: those kept apart rank above it and read as `None`.
+    fn of(histogram: &Histogram, total: u64) -> Spread<Option<u64>> {
+        Spread {
+            p10: histogram.percentile(10, total),
+            p50: histogram.percentile(50, total),
+            p90: histogram.percentile(90, total),
         }
-        let count = values.len();
-        let mut at = |percent: usize| {
-            // Nearest rank: the smallest value with `percent`% at or below it.
-            let rank = (count * percent).div_ceil(100).max(1);
-            *values.select_nth_unstable(rank - 1).1
-        };
-        Some(Spread {
-            p10: at(10),
-            p50: at(50),
-            p90: at(90),
-        })
     }
 }
 
@@ -207,10 +208,64 @@ pub enum SimulationError {
     Plan(PlanError),
 }
 
+/// One month's values over the paths seen so far.
+#[derive(Default)]
+struct MonthTally {
+    customers: Histogram,
+    /// MRR in cents.
+    mrr: Histogram,
+    /// The total in cents.
+    cost: Histogram,
+    /// The share of MRR in tenths of a percent, as it is shown.
+    share: Histogram,
+    /// Paths in each stage, by stage number.
+    stages: Vec<(u32, u32)>,
+    above: u32,
+    over: u32,
+}
+
+impl MonthTally {
+    /// Counts one path's month.
+    fn record(
+        &mut self,
+        customers: u64,
+        mrr_cents: u64,
+        total_cents: u64,
+        stage: u32,
+        verdict: Verdict,
+    ) {
+        match verdict {
+            Verdict::WithinGuidance => {}
+            Verdict::AboveGuidance => self.above += 1,
+            Verdict::OverCeiling => {
+                self.above += 1;
+                self.over += 1;
+            }
+        }
+        // A path without revenue is kept out of the shares: it ranks
+        // above every one of them.
+        if mrr_cents > 0 {
+            self.share.record(tenths_of_percent(total_cents, mrr_cents));
+        }
+        match self.stages.iter_mut().find(|(number, _)| *number == stage) {
+            Some((_, paths_in)) => *paths_in += 1,
+            None => self.stages.push((stage, 1)),
+        }
+        self.customers.record(customers);
+        self.mrr.record(mrr_cents);
+        self.cost.record(total_cents);
+    }
+}
+
+/// Paths run side by side, month by month: enough that a month's histograms
+/// stay in cache while they are counted into, few enough that their state
+/// is small whatever the paths asked for.
+const PATHS_AT_ONCE: u32 = 4_096;
+
 /// Simulates `paths` paths of `growth` from `seed`, each month of each path
-/// planned by `planner`. Memory follows the paths, not paths × months: each
-/// path keeps its compounding state and running spend, and a month's values
-/// are summed up before the next.
+/// planned by `planner`. Memory does not follow the paths: they run a block
+/// at a time, each month's values counted into histograms whose size
+/// follows the span of the values, not their number.
 pub fn simulate(
     planner: &Planner<'_>,
     growth: &UncertainGrowth,
@@ -232,151 +287,109 @@ pub fn simulate(
             .map_err(SimulationError::PastLimits)?;
     }
     let mut draws = SplitMix64(seed);
-    let mut states: Vec<Compounding> = (0..paths)
-        .map(|_| {
-            let growth_rate = growth.growth.draw(&mut draws);
-            let churn = growth.churn.draw(&mut draws);
-            let mrr_growth = growth.mrr_growth.map(|range| range.draw(&mut draws));
-            Compounding::new(
-                growth.customers,
-                growth.mrr,
-                growth_rate - churn,
-                mrr_growth,
-            )
+    let mut tallies: Vec<MonthTally> = (0..growth.months).map(|_| MonthTally::default()).collect();
+    let mut total_spend = Histogram::default();
+    let mut priced = PriceMemo::new();
+    let mut left = paths;
+    while left > 0 {
+        let block = left.min(PATHS_AT_ONCE);
+        left -= block;
+        let mut states: Vec<Compounding> = (0..block)
+            .map(|_| {
+                let growth_rate = growth.growth.draw(&mut draws);
+                let churn = growth.churn.draw(&mut draws);
+                let mrr_growth = growth.mrr_growth.map(|range| range.draw(&mut draws));
+                Compounding::new(
+                    growth.customers,
+                    growth.mrr,
+                    growth_rate - churn,
+                    mrr_growth,
+                )
+            })
+            .collect();
+        // Amounts are counted as whole cents (and a share as tenths of a
+        // percent, as it is shown): whole numbers are what histograms hold.
+        let mut spend = vec![0_u64; states.len()];
+        for (number, tally) in (1..).zip(&mut tallies) {
+            for (state, spent) in states.iter_mut().zip(&mut spend) {
+                let MonthInput {
+                    customers,
+                    mrr: mrr_now,
+                } = state
+                    .next_month(number)
+                    .map_err(SimulationError::PastLimits)?;
+                let (selection, total) = priced
+                    .price(planner, customers)
+                    .map_err(SimulationError::Plan)?;
+                let total_cents = cents(total);
+                tally.record(
+                    customers,
+                    cents(Money::round(mrr_now)),
+                    total_cents,
+                    selection.stage.number,
+                    verdict(total, mrr_now, selection.stage),
+                );
+                *spent = spent.saturating_add(total_cents);
+            }
+        }
+        for spent in spend {
+            total_spend.record(spent);
+        }
+    }
+    let all = u64::from(paths);
+    let share_of_paths = |paths_in: u32| Percent::of_counts(paths_in as usize, paths as usize);
+    let months: Vec<MonthSpread> = (1..)
+        .zip(tallies)
+        .map(|(number, mut tally)| {
+            tally.stages.sort_unstable();
+            MonthSpread {
+                number,
+                customers: Spread::of(&tally.customers, all).map(Option::unwrap_or_default),
+                mrr: money_spread(&tally.mrr, all),
+                cost: money_spread(&tally.cost, all),
+                share: Spread::of(&tally.share, all).map(|tenths| {
+                    tenths.map(|tenths| {
+                        Percent::new(Decimal::from_i128_with_scale(i128::from(tenths), 1))
+                    })
+                }),
+                stages: tally
+                    .stages
+                    .iter()
+                    .map(|(stage, paths_in)| (*stage, share_of_paths(*paths_in)))
+                    .collect(),
+                above_guidance: share_of_paths(tally.above),
+                over_ceiling: share_of_paths(tally.over),
+                stage_paths: tally.stages,
+                above_guidance_paths: tally.above,
+                over_ceiling_paths: tally.over,
+            }
         })
         .collect();
-    let count = states.len();
-    // Running spend and the month's values are kept as whole cents (and a
-    // share as tenths of a percent, as it is shown): comparing integers is
-    // what makes the percentiles cheap.
-    let mut spend = vec![0_i128; count];
-    // A month's total depends only on its customer count, which paths share
-    // within a month and across months. The memo starts afresh when full, so
-    // memory stays bounded whatever the paths.
-    let mut priced: CountMap<(Selection<'_>, Money)> = CountMap::default();
-    let mut months = Vec::with_capacity(growth.months as usize);
-    let mut customers = vec![0_u64; count];
-    let mut mrr = vec![0_i128; count];
-    let mut cost = vec![0_i128; count];
-    let mut shares: Vec<i128> = Vec::with_capacity(count);
-    for number in 1..=growth.months {
-        let mut stages: Vec<(u32, usize)> = Vec::new();
-        let (mut above, mut over) = (0, 0);
-        shares.clear();
-        for (path, state) in states.iter_mut().enumerate() {
-            let MonthInput {
-                customers: count_now,
-                mrr: mrr_now,
-            } = state
-                .next_month(number)
-                .map_err(SimulationError::PastLimits)?;
-            let (selection, total) = match priced.get(&count_now) {
-                Some(known) => *known,
-                None => {
-                    let fresh = planner.price(count_now).map_err(SimulationError::Plan)?;
-                    if priced.len() == MEMO_COUNTS {
-                        priced.clear();
-                    }
-                    priced.insert(count_now, fresh);
-                    fresh
-                }
-            };
-            match verdict(total, mrr_now, selection.stage) {
-                Verdict::WithinGuidance => {}
-                Verdict::AboveGuidance => above += 1,
-                Verdict::OverCeiling => {
-                    above += 1;
-                    over += 1;
-                }
-            }
-            let mrr_cents = Money::round(mrr_now).cents();
-            let total_cents = total.cents();
-            shares.push(if mrr_cents > 0 {
-                tenths_of_percent(total_cents, mrr_cents)
-            } else {
-                NO_REVENUE
-            });
-            match stages
-                .iter_mut()
-                .find(|(stage, _)| *stage == selection.stage.number)
-            {
-                Some((_, paths_in)) => *paths_in += 1,
-                None => stages.push((selection.stage.number, 1)),
-            }
-            customers[path] = count_now;
-            mrr[path] = mrr_cents;
-            cost[path] = total_cents;
-            spend[path] += total_cents;
-        }
-        stages.sort_unstable();
-        let share_of_paths = |paths_in: usize| Percent::of_counts(paths_in, count);
-        months.push(MonthSpread {
-            number,
-            customers: Spread::of(&mut customers).unwrap_or(EMPTY_COUNT),
-            mrr: money_spread(&mut mrr),
-            cost: money_spread(&mut cost),
-            share: Spread::of(&mut shares)
-                .unwrap_or(Spread {
-                    p10: NO_REVENUE,
-                    p50: NO_REVENUE,
-                    p90: NO_REVENUE,
-                })
-                .map(|tenths| {
-                    (tenths != NO_REVENUE)
-                        .then(|| Percent::new(Decimal::from_i128_with_scale(tenths, 1)))
-                }),
-            stages: stages
-                .iter()
-                .map(|(stage, paths_in)| (*stage, share_of_paths(*paths_in)))
-                .collect(),
-            above_guidance: share_of_paths(above),
-            over_ceiling: share_of_paths(over),
-            stage_paths: stages
-                .iter()
-                .map(|(stage, paths_in)| (*stage, as_count(*paths_in)))
-                .collect(),
-            above_guidance_paths: as_count(above),
-            over_ceiling_paths: as_count(over),
-        });
-    }
     Ok(Simulation {
         paths,
         seed,
         stages_reached: stages_reached(&months, paths),
-        total_spend: money_spread(&mut spend),
+        total_spend: money_spread(&total_spend, all),
         months,
     })
 }
 
-const EMPTY_COUNT: Spread<u64> = Spread {
-    p10: 0,
-    p50: 0,
-    p90: 0,
-};
-
-/// The percentiles of amounts in cents, as money.
-fn money_spread(cents: &mut [i128]) -> Spread<Money> {
-    Spread::of(cents)
-        .unwrap_or(Spread {
-            p10: 0,
-            p50: 0,
-            p90: 0,
-        })
-        .map(Money::from_cents)
+/// Whole cents of an amount that is never negative and at most a
+/// [`limits::MAX_MONTHLY_COST`](crate::model::limits::MAX_MONTHLY_COST).
+fn cents(amount: Money) -> u64 {
+    u64::try_from(amount.cents()).unwrap_or(u64::MAX)
 }
 
-/// The share key of a path without revenue: above every share.
-const NO_REVENUE: i128 = i128::MAX;
+/// The percentiles of amounts in cents, as money (zero for no paths).
+fn money_spread(cents: &Histogram, total: u64) -> Spread<Money> {
+    Spread::of(cents, total).map(|cents| Money::from_cents(i128::from(cents.unwrap_or(0))))
+}
 
 /// `part` of `whole` in tenths of a percent, rounded half away from zero as
-/// a share is shown; both are positive amounts of cents.
-fn tenths_of_percent(part: i128, whole: i128) -> i128 {
-    (part * 2_000 + whole) / (whole * 2)
-}
-
-/// A count of paths, which never exceeds the `u32` paths asked for.
-fn as_count(paths: usize) -> u32 {
-    u32::try_from(paths).unwrap_or(u32::MAX)
+/// a share is shown; `whole` is positive, both are amounts of cents.
+fn tenths_of_percent(part: u64, whole: u64) -> u64 {
+    let tenths = (u128::from(part) * 2_000 + u128::from(whole)) / (u128::from(whole) * 2);
+    u64::try_from(tenths).unwrap_or(u64::MAX)
 }
 
 /// For each stage above month 1's lowest, the first months by which half
@@ -464,9 +477,13 @@ mod tests {
     fn stages_are_reached_by_exact_counts() {
         let month = MonthSpread {
             number: 1,
-            customers: EMPTY_COUNT,
-            mrr: money_spread(&mut []),
-            cost: money_spread(&mut []),
+            customers: Spread {
+                p10: 0,
+                p50: 0,
+                p90: 0,
+            },
+            mrr: money_spread(&Histogram::default(), 0),
+            cost: money_spread(&Histogram::default(), 0),
             share: Spread {
                 p10: None,
                 p50: None,
@@ -503,15 +520,6 @@ mod tests {
             simulate(&planner, &growth, 1, 1),
             Err(SimulationError::PastLimits(_))
         ));
-    }
-
-    #[test]
-    fn percentiles_are_nearest_ranks() {
-        let mut values: Vec<u64> = (1..=20).rev().collect();
-        let spread = Spread::of(&mut values).unwrap();
-        assert_eq!((spread.p10, spread.p50, spread.p90), (2, 10, 18));
-        assert_eq!(Spread::of(&mut [7_u64]).unwrap().p10, 7);
-        assert_eq!(Spread::<u64>::of(&mut []), None);
     }
 
     /// Without spread every path is the roadmap: its median is the

@@ -104,6 +104,9 @@ pub struct CompareArgs {
     /// Budget gate for CI: exit 3 when any scenario is above guidance, or over the ceiling
     #[arg(long, value_name = "LIMIT", value_parser = gate_parser())]
     pub fail_on: Option<Gate>,
+    /// Where the report goes.
+    #[command(flatten)]
+    pub report_file: ReportFile,
 }
 
 /// `infraplan roadmap`.
@@ -157,6 +160,9 @@ pub struct RoadmapArgs {
     /// Budget gate for CI: exit 3 when any month is above guidance, or over the ceiling
     #[arg(long, value_name = "LIMIT", value_parser = gate_parser())]
     pub fail_on: Option<Gate>,
+    /// Where the report goes.
+    #[command(flatten)]
+    pub report_file: ReportFile,
 }
 
 /// `infraplan diff`.
@@ -181,6 +187,9 @@ pub struct DiffArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Where the report goes.
+    #[command(flatten)]
+    pub report_file: ReportFile,
 }
 
 /// `infraplan generate`.
@@ -242,6 +251,9 @@ pub struct PlanArgs {
     /// Budget gate for CI: exit 3 when the plan is above guidance, or over the ceiling
     #[arg(long, value_name = "LIMIT", value_parser = gate_parser())]
     pub fail_on: Option<Gate>,
+    /// Where the report goes.
+    #[command(flatten)]
+    pub report_file: ReportFile,
 }
 
 /// A scenario, as flags.
@@ -265,6 +277,14 @@ pub struct ScenarioArgs {
     /// Price AWS capacity at published 1-year reserved prices (1yr) or on demand (none)
     #[arg(long, value_name = "TERM", default_value = "none", value_parser = commitment_parser())]
     pub commitment: Commitment,
+}
+
+/// Where a report goes.
+#[derive(Debug, Clone, Args)]
+pub struct ReportFile {
+    /// Write the report to this file instead of standard output; the file is replaced whole, never half-written
+    #[arg(long = "out", value_name = "FILE")]
+    pub path: Option<PathBuf>,
 }
 
 /// Just an output format.

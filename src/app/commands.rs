@@ -15,6 +15,7 @@ use crate::model::money::Money;
 use crate::model::plan::{Data, Gate, Plan, PlanError, Planner, Quote, Scenario, plan};
 use crate::model::projection::{Growth, PastLimits, plan_months, project, quarters};
 use crate::model::simulation::{Range, SimulationError, UncertainGrowth, simulate};
+use crate::model::select::variant_for;
 use crate::model::usage::UsageOverrides;
 use crate::printable::shown;
 use crate::report::compare::CompareReport;
@@ -22,6 +23,8 @@ use crate::report::diff::DiffReport;
 use crate::report::roadmap::RoadmapReport;
 use crate::report::simulation::SimulationReport;
 use crate::report::table::Fit;
+use crate::report::html::Attachments;
+use crate::report::sources::price_sources;
 use crate::report::{chart, render, render_rows};
 
 /// `infraplan compare`.
@@ -89,7 +92,12 @@ pub(crate) fn compare(data: &Data, args: &CompareArgs, fit: Fit) -> Result<Outco
         );
         plans.push((spec.name.clone(), planned));
     }
-    let report = CompareReport::new(&plans, &baselines, args.migration_cost);
+    let mut report = CompareReport::new(&plans, &baselines, args.migration_cost);
+    report.attachments.sources = Some(price_sources(
+        &data.catalog,
+        plans.iter().map(|(_, plan)| plan.selection.variant),
+        plans.iter().map(|(_, plan)| plan.scenario.commitment),
+    ));
     let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = plans
         .iter()
@@ -168,7 +176,7 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
         }
     };
     let months = plan_months(data, &template, &inputs, args.migration_cost).map_err(plan_error)?;
-    let report = RoadmapReport::new(
+    let mut report = RoadmapReport::new(
         growth.as_ref(),
         &args.paas,
         args.commitment,
@@ -176,16 +184,27 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
         &quarters(&months),
         &data.roadmap.cost_levers,
     );
+    let (chart_months, shares) = report.chart_data(&data.stages);
+    let svg = chart::svg(
+        "Monthly infrastructure cost against share of MRR",
+        chart::Axis::Dollars,
+        &chart_months,
+        &shares,
+    );
     if let Some(path) = &args.chart {
-        let (chart_months, shares) = report.chart_data(&data.stages);
-        write_chart(
-            path,
-            "Monthly infrastructure cost against share of MRR",
-            chart::Axis::Dollars,
-            &chart_months,
-            &shares,
-        )?;
+        write_chart(path, &svg)?;
     }
+    report.attachments = Attachments {
+        chart: Some((
+            svg,
+            "Monthly infrastructure cost month by month against the stages' guidance and the 20% ceiling as shares of MRR, stage changes marked; the month-by-month table gives the same figures.".to_owned(),
+        )),
+        sources: Some(price_sources(
+            &data.catalog,
+            months.iter().map(|month| month.quote.selection.variant),
+            [args.commitment],
+        )),
+    };
     let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = months
         .iter()
@@ -221,20 +240,35 @@ fn simulate_roadmap(
             SimulationError::PastLimits(past) => past_limits(past, args),
             SimulationError::Plan(error) => plan_error(error),
         })?;
-    let report = SimulationReport::new(&simulation, &growth, &args.paas, args.commitment);
+    let mut report = SimulationReport::new(&simulation, &growth, &args.paas, args.commitment);
+    let (axis, chart_months, shares) = report.chart_data(&data.stages);
+    let svg = chart::svg(
+        &format!(
+            "Infrastructure cost over {} growth paths: median and 10th–90th percentile",
+            crate::model::money::format_quantity(paths.into())
+        ),
+        axis,
+        &chart_months,
+        &shares,
+    );
     if let Some(path) = &args.chart {
-        let (axis, chart_months, shares) = report.chart_data(&data.stages);
-        write_chart(
-            path,
-            &format!(
-                "Infrastructure cost over {} growth paths: median and 10th–90th percentile",
-                crate::model::money::format_quantity(paths.into())
-            ),
-            axis,
-            &chart_months,
-            &shares,
-        )?;
+        write_chart(path, &svg)?;
     }
+    // The stages the paths can reach: every stage, on the platform asked.
+    let variants: Vec<_> = data
+        .stages
+        .all()
+        .iter()
+        .filter_map(|stage| variant_for(stage, &args.paas).ok())
+        .map(|(_, variant)| variant)
+        .collect();
+    report.attachments = Attachments {
+        chart: Some((
+            svg,
+            "The median path and the band from the 10th to the 90th percentile of paths, month by month, against the stages' guidance and the ceiling; the tables give the same figures.".to_owned(),
+        )),
+        sources: Some(price_sources(&data.catalog, variants, [args.commitment])),
+    };
     let stdout = render_rows(&report, args.format, fit);
     // The gate breaks when a month's median path breaks it: when more than
     // half the paths do (counted, not rounded).
@@ -272,14 +306,8 @@ fn past_limits(past: PastLimits, args: &RoadmapArgs) -> Error {
 }
 
 /// Writes the roadmap's chart to `path` (`--chart`).
-fn write_chart(
-    path: &std::path::Path,
-    title: &str,
-    axis: chart::Axis,
-    months: &[chart::ChartMonth],
-    shares: &[chart::ShareLine],
-) -> Result<(), Error> {
-    fs::write(path, chart::svg(title, axis, months, shares)).map_err(|source| Error::CannotCreate {
+fn write_chart(path: &std::path::Path, svg: &str) -> Result<(), Error> {
+    fs::write(path, svg).map_err(|source| Error::CannotCreate {
         flag: "--chart".to_owned(),
         path: path.to_owned(),
         reason: format!("cannot write it: {source}"),
@@ -317,11 +345,16 @@ pub(crate) fn diff_command(data: &Data, args: &DiffArgs, fit: Fit) -> Result<Out
     let from_plan = plan(data, &from).map_err(plan_error)?;
     let to_plan = plan(data, &to).map_err(plan_error)?;
     let moved = diff(Side::of(&from_plan), Side::of(&to_plan), &data.stages);
-    let report = DiffReport::new(
+    let mut report = DiffReport::new(
         (&from_name, &from_plan),
         (&to_name, &to_plan),
         &moved,
         args.migration_cost,
     );
+    report.attachments.sources = Some(price_sources(
+        &data.catalog,
+        [from_plan.selection.variant, to_plan.selection.variant],
+        [from.commitment, to.commitment],
+    ));
     Ok(Outcome::ok(render(&report, args.format, fit)))
 }

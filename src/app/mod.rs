@@ -93,12 +93,19 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         )));
     }
     let data = load_data(&cli.data)?;
+    let report_file = match &cli.command {
+        Command::Plan(args) => args.report_file.path.clone(),
+        Command::Compare(args) => args.report_file.path.clone(),
+        Command::Roadmap(args) => args.report_file.path.clone(),
+        Command::Diff(args) => args.report_file.path.clone(),
+        _ => None,
+    };
     let fit = if cli.wide {
         Fit::Wide
     } else {
         Fit::Columns(terminal_width())
     };
-    match cli.command {
+    let outcome = match cli.command {
         Command::Plan(args) => {
             let scenario = scenario_from(&args.scenario, &data)?;
             // One planner for the plan and the move up: each stage compiles once.
@@ -144,7 +151,38 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Roadmap(args) => commands::roadmap(&data, &args, fit),
         Command::Diff(args) => commands::diff_command(&data, &args, fit),
         Command::Resolve(_) => unreachable!("resolve runs before the data is loaded"),
+    }?;
+    match report_file {
+        Some(path) => write_report(outcome, &path),
+        None => Ok(outcome),
     }
+}
+
+/// Writes a report's output to `path` (`--out FILE`) whole: into a file
+/// beside it first, then renamed over it, so a reader never sees half of
+/// it and a failure leaves the old file as it was.
+fn write_report(mut outcome: Outcome, path: &std::path::Path) -> Result<Outcome, Error> {
+    let cannot = |source: std::io::Error| Error::CannotCreate {
+        flag: "--out".to_owned(),
+        path: path.to_owned(),
+        reason: format!("cannot write it: {source}"),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        cannot(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it names a folder, not a file",
+        ))
+    })?;
+    let mut partial = name.to_owned();
+    partial.push(format!(".infraplan-partial-{}", std::process::id()));
+    let partial = path.with_file_name(partial);
+    let written = std::fs::write(&partial, &outcome.stdout).and_then(|()| std::fs::rename(&partial, path));
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(cannot(source));
+    }
+    outcome.stdout.clear();
+    Ok(outcome)
 }
 
 fn generate_command(

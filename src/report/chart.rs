@@ -76,6 +76,10 @@ const LEFT: i64 = 100;
 const RIGHT: i64 = 40;
 const TOP: i64 = 70;
 const BOTTOM: i64 = 70;
+/// Height of a legend row.
+const LEGEND_ROW: i64 = 20;
+/// How far apart two stage-change labels must be to share a row.
+const STAGE_LABEL_WIDTH: i64 = 90;
 const COST_COLOUR: &str = "#1f6feb";
 const SHARE_COLOURS: [&str; 4] = ["#2da44e", "#bf8700", "#cf222e", "#8250df"];
 
@@ -106,15 +110,22 @@ pub(crate) fn svg(title: &str, axis: Axis, months: &[ChartMonth], shares: &[Shar
         }
     };
     let y = |value: Decimal| Decimal::from(TOP) + plot_height - value * plot_height / top_value;
+    let banded = months.iter().any(|month| month.band.is_some());
+    // Without revenue every share of it is zero: the lines lie on the axis,
+    // and the legend says so rather than leave them unexplained.
+    let no_revenue = months.iter().all(|month| month.reference.is_zero());
+    let legend_rows = shares.len() + 1 + usize::from(banded) + usize::from(no_revenue);
+    // The legend sits under the plot, never over the data.
+    let height = HEIGHT + LEGEND_ROW * i64::try_from(legend_rows).unwrap_or(0);
 
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
     );
     let _ = writeln!(
         out,
-        r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
+        r##"<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>"##
     );
     let _ = writeln!(
         out,
@@ -184,10 +195,20 @@ pub(crate) fn svg(title: &str, axis: Axis, months: &[ChartMonth], shares: &[Shar
         axis.title()
     );
 
-    // Stage changes: a dashed line at the first month of the new stage.
+    // Stage changes: a dashed line at the first month of the new stage; a
+    // label too near the one before drops to a second row.
+    let mut last_label: Option<(Decimal, i64)> = None;
     for (index, pair) in months.windows(2).enumerate() {
         if pair[0].stage != pair[1].stage {
-            let at = coordinate(x(index + 1));
+            let position = x(index + 1);
+            let row = match last_label {
+                Some((previous, row)) if position - previous < Decimal::from(STAGE_LABEL_WIDTH) => {
+                    1 - row
+                }
+                _ => 0,
+            };
+            last_label = Some((position, row));
+            let at = coordinate(position);
             let _ = writeln!(
                 out,
                 r##"<line x1="{at}" y1="{TOP}" x2="{at}" y2="{}" stroke="#6e7781" stroke-width="1.5" stroke-dasharray="2 4"/>"##,
@@ -196,7 +217,7 @@ pub(crate) fn svg(title: &str, axis: Axis, months: &[ChartMonth], shares: &[Shar
             let _ = writeln!(
                 out,
                 r##"<text x="{at}" y="{}" text-anchor="middle" fill="#24292f" font-weight="bold">stage {} → {}</text>"##,
-                TOP - 8,
+                TOP - 8 - 16 * row,
                 pair[0].stage,
                 pair[1].stage
             );
@@ -226,19 +247,34 @@ pub(crate) fn svg(title: &str, axis: Axis, months: &[ChartMonth], shares: &[Shar
 
     // Share-of-MRR lines, then the cost line on top.
     for (share, colour) in shares.iter().zip(SHARE_COLOURS) {
-        let points: Vec<String> = months
+        let points: Vec<(Decimal, Decimal)> = months
             .iter()
             .enumerate()
             .map(|(index, month)| {
                 let value = month.reference * share.percent / Decimal::ONE_HUNDRED;
-                format!("{},{}", coordinate(x(index)), coordinate(y(value)))
+                (x(index), y(value))
             })
             .collect();
         let _ = writeln!(
             out,
             r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="7 5"/>"#,
-            points.join(" ")
+            points
+                .iter()
+                .map(|(px, py)| format!("{},{}", coordinate(*px), coordinate(*py)))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
+        // A line of one point draws nothing: a single month shows its
+        // guidance as marks.
+        if let [(px, py)] = points.as_slice() {
+            let half = Decimal::new(45, 1);
+            let _ = writeln!(
+                out,
+                r#"<rect x="{}" y="{}" width="9" height="9" fill="{colour}"/>"#,
+                coordinate(*px - half),
+                coordinate(*py - half)
+            );
+        }
     }
     let cost_points: Vec<String> = months
         .iter()
@@ -258,17 +294,9 @@ pub(crate) fn svg(title: &str, axis: Axis, months: &[ChartMonth], shares: &[Shar
         );
     }
 
-    // Legend, top left inside the plot.
-    let banded = !band.is_empty();
-    let mut legend_y = TOP + 14;
-    let legend_x = LEFT + 14;
-    let _ = writeln!(
-        out,
-        r##"<rect x="{}" y="{}" width="300" height="{}" fill="#ffffff" stroke="#d0d7de" opacity="0.92"/>"##,
-        legend_x - 8,
-        legend_y - 14,
-        20 * (shares.len() + 1 + usize::from(banded)) + 8
-    );
+    // Legend, under the plot and its axis title.
+    let mut legend_y = HEIGHT;
+    let legend_x = LEFT;
     // Each entry: label, colour, and the line's width and extra attributes.
     let mut entries: Vec<(String, &str, u32, &str)> = if banded {
         vec![
@@ -298,7 +326,107 @@ pub(crate) fn svg(title: &str, axis: Axis, months: &[ChartMonth], shares: &[Shar
             legend_x + 36,
             escape(&label)
         );
-        legend_y += 20;
+        legend_y += LEGEND_ROW;
+    }
+    if no_revenue {
+        let _ = writeln!(
+            out,
+            r##"<text x="{legend_x}" y="{legend_y}" dominant-baseline="middle" fill="#24292f">MRR is $0, so every share of it is $0: those lines lie on the axis.</text>"##
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// One horizontal bar: a scenario's total, or an assumption's swing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Bar {
+    /// What the bar is, at its left.
+    pub label: String,
+    /// Where it starts, dollars a month.
+    pub from: Decimal,
+    /// Where it ends, dollars a month; at least `from`.
+    pub to: Decimal,
+    /// Words at its right end: the values, and a stage change.
+    pub note: String,
+}
+
+/// Left margin of a bar chart, for the bars' labels.
+const BAR_LABELS: i64 = 260;
+/// Height of one bar's row.
+const BAR_ROW: i64 = 34;
+/// Room right of the bars for their notes.
+const BAR_NOTES: i64 = 230;
+
+/// Horizontal bars on a dollar axis from zero, as an SVG document; with a
+/// `marker` (dollars and its label), a vertical line across every bar (the
+/// plan's total, which a tornado's bars swing around).
+pub(crate) fn bars(title: &str, bars: &[Bar], marker: Option<(Decimal, &str)>) -> String {
+    let height = TOP + BAR_ROW * i64::try_from(bars.len()).unwrap_or(0) + BOTTOM;
+    let plot_width = Decimal::from(WIDTH - BAR_LABELS - BAR_NOTES);
+    let highest = bars
+        .iter()
+        .map(|bar| bar.to)
+        .chain(marker.map(|(value, _)| value))
+        .max()
+        .unwrap_or(Decimal::ONE);
+    let (top_value, tick_step) = nice_scale(highest);
+    let x = |value: Decimal| Decimal::from(BAR_LABELS) + value * plot_width / top_value;
+    let bottom = height - BOTTOM;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" font-size="12">
+<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>
+<text x="20" y="28" font-size="17" font-weight="bold" fill="#24292f">{}</text>"##,
+        escape(title)
+    );
+    let mut tick = Decimal::ZERO;
+    while tick <= top_value {
+        let at = coordinate(x(tick));
+        let _ = writeln!(
+            out,
+            r##"<line x1="{at}" y1="{TOP}" x2="{at}" y2="{bottom}" stroke="#d0d7de" stroke-width="1"/>
+<text x="{at}" y="{}" text-anchor="middle" fill="#57606a">{}</text>"##,
+            bottom + 18,
+            dollars(tick)
+        );
+        tick += tick_step;
+    }
+    let _ = writeln!(
+        out,
+        r##"<text x="{}" y="{}" text-anchor="middle" fill="#24292f" font-size="13">US dollars a month</text>"##,
+        BAR_LABELS + (WIDTH - BAR_LABELS - BAR_NOTES) / 2,
+        bottom + 42
+    );
+    for (row, bar) in (0_i64..).zip(bars) {
+        let top = TOP + row * BAR_ROW + 6;
+        let middle = top + (BAR_ROW - 12) / 2;
+        let (left, right) = (x(bar.from), x(bar.to));
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="{middle}" text-anchor="end" dominant-baseline="middle" fill="#24292f">{}</text>
+<rect x="{}" y="{top}" width="{}" height="{}" fill="{COST_COLOUR}" fill-opacity="0.8"/>
+<text x="{}" y="{middle}" dominant-baseline="middle" fill="#24292f">{}</text>"##,
+            BAR_LABELS - 10,
+            escape(&bar.label),
+            coordinate(left),
+            coordinate((right - left).max(Decimal::ONE)),
+            BAR_ROW - 12,
+            coordinate(right + Decimal::from(8)),
+            escape(&bar.note)
+        );
+    }
+    if let Some((value, label)) = marker {
+        let at = coordinate(x(value));
+        let _ = writeln!(
+            out,
+            r##"<line x1="{at}" y1="{}" x2="{at}" y2="{bottom}" stroke="#24292f" stroke-width="2" stroke-dasharray="5 3"/>
+<text x="{at}" y="{}" text-anchor="middle" fill="#24292f" font-weight="bold">{}</text>"##,
+            TOP - 4,
+            TOP - 10,
+            escape(label)
+        );
     }
     out.push_str("</svg>\n");
     out
@@ -363,8 +491,18 @@ fn coordinate(value: Decimal) -> String {
         .to_string()
 }
 
-/// `$12,500`, whole dollars, for axis ticks.
+/// `$12,500`, whole dollars, for axis ticks; from a million up, in millions, billions or trillions (`$2.5M`), so a
+/// tick label stays narrow at any scale.
 fn dollars(value: Decimal) -> String {
+    for (size, suffix) in [
+        (Decimal::from(1_000_000_000_000_u64), "T"),
+        (Decimal::from(1_000_000_000_u64), "B"),
+        (Decimal::from(1_000_000_u64), "M"),
+    ] {
+        if value >= size {
+            return format!("${}{suffix}", (value / size).normalize());
+        }
+    }
     let text = Money::round(value).to_string();
     text.strip_suffix(".00").map_or(text.clone(), str::to_owned)
 }
@@ -431,5 +569,41 @@ mod tests {
         assert!(chart.contains("10th to 90th percentile of paths"));
         assert!(chart.contains(">Infrastructure as a share of MRR</text>"));
         assert!(chart.contains(">20%</text>"), "the axis is in percent");
+    }
+
+    #[test]
+    fn ticks_stay_narrow_at_any_scale() {
+        assert_eq!(dollars(dec("12500")), "$12,500");
+        assert_eq!(dollars(dec("2500000")), "$2.5M");
+        assert_eq!(dollars(dec("40000000000")), "$40B");
+    }
+
+    /// The legend sits under the plot; one month still shows its guidance;
+    /// without revenue the legend says why the lines lie on the axis; stage
+    /// labels a few months apart take two rows.
+    #[test]
+    fn the_legend_and_labels_keep_clear_of_the_data() {
+        let month = |number, stage, mrr: &str| ChartMonth {
+            number,
+            value: dec("50"),
+            reference: dec(mrr),
+            stage,
+            band: None,
+        };
+        let shares = [ShareLine {
+            percent: dec("10"),
+            label: "10% of MRR".to_owned(),
+        }];
+        let one = svg("One", Axis::Dollars, &[month(1, 1, "1000")], &shares);
+        assert!(one.contains(r#"height="540""#), "two legend rows under the plot");
+        assert!(one.contains(r##"width="9" height="9" fill="#2da44e""##));
+        let broke = svg("Zero", Axis::Dollars, &[month(1, 1, "0"), month(2, 1, "0")], &shares);
+        assert!(broke.contains("MRR is $0"));
+        let close: Vec<ChartMonth> = (1..=120)
+            .map(|number| month(number, 1 + u32::from(number > 60) + u32::from(number > 62), "1000"))
+            .collect();
+        let chart = svg("Close", Axis::Dollars, &close, &shares);
+        assert!(chart.contains(r##"y="62" text-anchor="middle" fill="#24292f" font-weight="bold">stage 1"##));
+        assert!(chart.contains(r##"y="46" text-anchor="middle" fill="#24292f" font-weight="bold">stage 2"##));
     }
 }

@@ -3,6 +3,8 @@
 use serde::Serialize;
 
 use super::PlanSummary;
+use super::chart::{self, Bar};
+use super::html::{Attachments, Block, Document};
 use super::csv_row;
 use super::table::{Align, Fit, Table, paragraphs};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows};
@@ -24,6 +26,9 @@ pub(crate) struct CompareReport {
     /// Scenarios alike but for the platform: what moving to the cheaper
     /// one saves, and how soon it repays a migration.
     platform_switches: Vec<SwitchView>,
+    /// The chart and price sources of the HTML page.
+    #[serde(skip)]
+    pub(crate) attachments: Attachments,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -137,6 +142,7 @@ impl CompareReport {
         let refs: Vec<&Plan<'_>> = plans.iter().map(|(_, plan)| plan).collect();
         CompareReport {
             platform_switches: platform_switches(plans, migration_cost),
+            attachments: Attachments::default(),
             schema_version: REPORT_SCHEMA_VERSION,
             scenarios: plans
                 .iter()
@@ -243,11 +249,61 @@ impl Report for CompareReport {
         out
     }
 
+    /// The page: the scenarios side by side and as bars, then the lines
+    /// that differ.
+    fn to_document(&self) -> Document {
+        let mut document = Document::new(format!(
+            "infraplan: {} compared",
+            scenarios_text(self.scenarios.len())
+        ));
+        for scenario in &self.scenarios {
+            document.push(Block::Verdict {
+                verdict: scenario.plan.verdict,
+                text: format!(
+                    "\"{}\": {} a month, {} of MRR on stage {} ({}).",
+                    crate::printable::shown(&scenario.name),
+                    scenario.plan.monthly_total,
+                    scenario
+                        .plan
+                        .share_of_mrr
+                        .map_or_else(|| "no share".to_owned(), |share| share.to_string()),
+                    scenario.plan.stage,
+                    scenario.plan.variant
+                ),
+            });
+        }
+        let bars: Vec<Bar> = self
+            .scenarios
+            .iter()
+            .map(|scenario| Bar {
+                label: crate::printable::shown(&scenario.name),
+                from: rust_decimal::Decimal::ZERO,
+                to: scenario.plan.monthly_total.amount(),
+                note: format!(
+                    "{}, {}",
+                    scenario.plan.monthly_total,
+                    scenario.plan.verdict.label()
+                ),
+            })
+            .collect();
+        document.push(Block::Chart {
+            svg: chart::bars("Monthly infrastructure total by scenario", &bars, None),
+            summary: "Each scenario's monthly total as a bar, with its verdict; the table below gives the same figures.".to_owned(),
+        });
+        document.table("Scenarios side by side", self.side_by_side());
+        document.table("Lines that differ most", self.differing());
+        for line in self.switch_lines() {
+            document.paragraph(format!("Platform switch: {line}"));
+        }
+        self.attachments.sources_into(&mut document);
+        document
+    }
+
     /// Markdown for a pull-request comment.
     fn to_markdown(&self) -> String {
         let mut out = format!(
-            "### infraplan: {} scenarios\n\n{}\n#### Lines that differ most\n\n{}",
-            self.scenarios.len(),
+            "### infraplan: {}\n\n{}\n#### Lines that differ most\n\n{}",
+            scenarios_text(self.scenarios.len()),
             self.side_by_side().to_markdown(),
             self.differing().to_markdown()
         );
@@ -256,6 +312,11 @@ impl Report for CompareReport {
         }
         out
     }
+}
+
+/// `1 scenario`, `3 scenarios`.
+fn scenarios_text(count: usize) -> String {
+    format!("{count} scenario{}", if count == 1 { "" } else { "s" })
 }
 
 impl Rows for CompareReport {

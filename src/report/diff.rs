@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::html::{Attachments, Block, Document};
 use super::numbered;
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::{migration_text, signed};
@@ -10,7 +11,7 @@ use super::{REPORT_SCHEMA_VERSION, Report};
 use crate::model::diff::{Change, PlanDiff};
 use crate::model::economics::payback_months;
 use crate::model::money::{Money, format_quantity};
-use crate::model::plan::Plan;
+use crate::model::plan::{Plan, Verdict};
 use crate::printable::escape_controls;
 
 /// The move; its JSON form is documented in `docs/json.md`.
@@ -25,6 +26,9 @@ pub(crate) struct DiffReport {
     migration: Vec<String>,
     /// The one-off cost of the move (`--migration-cost`).
     migration_cost: Money,
+    /// The price sources of the HTML page.
+    #[serde(skip)]
+    pub(crate) attachments: Attachments,
     /// Months of the monthly saving that repay it; `None` when the move
     /// saves nothing.
     payback_months: Option<u64>,
@@ -38,6 +42,8 @@ struct Side {
     stage: u32,
     variant: String,
     monthly_total: Money,
+    /// The total against the side's stage guidance and the ceiling.
+    verdict: Verdict,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,6 +93,7 @@ impl DiffReport {
             stage: plan.selection.stage.number,
             variant: plan.selection.variant_name.to_owned(),
             monthly_total: plan.estimate.total,
+            verdict: plan.assessment.verdict,
         };
         let line_side = |line: &crate::model::cost::PricedLine<'_>| LineSide {
             sku: line.sku.id.clone(),
@@ -126,6 +133,7 @@ impl DiffReport {
             migration: moved.migration.iter().map(migration_text).collect(),
             migration_cost,
             payback_months: payback_months(Money::ZERO - moved.delta(), migration_cost),
+            attachments: Attachments::default(),
         }
     }
 
@@ -255,6 +263,28 @@ impl Report for DiffReport {
     }
 
     /// Markdown for a pull-request comment.
+    /// The page: where the move lands against the budget, then the lines.
+    fn to_document(&self) -> Document {
+        let mut document = Document::new(format!("infraplan diff: {}", self.heading()));
+        document.push(Block::Verdict {
+            verdict: self.to.verdict,
+            text: format!(
+                "after the move, {} a month ({} a month before); {}",
+                self.to.monthly_total,
+                self.from.monthly_total,
+                self.payback_text()
+            ),
+        });
+        document.table("Lines that change", self.lines_table());
+        document.paragraph(format!("Components: {}.", self.counts()));
+        if !self.migration.is_empty() {
+            document.heading("Migration");
+            document.push(Block::Steps(self.migration.clone()));
+        }
+        self.attachments.sources_into(&mut document);
+        document
+    }
+
     fn to_markdown(&self) -> String {
         let mut out = format!(
             "### infraplan diff: {}\n\n{}\n**Components:** {}.\n\n**Payback:** {}\n",

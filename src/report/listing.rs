@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::html::{Block, Document};
 use super::plan::range_text;
 use super::table::{Align, Fit, Table, paragraphs};
 use super::{REPORT_SCHEMA_VERSION, Report};
@@ -42,6 +43,12 @@ impl Report for StagesListing<'_> {
 
     fn to_markdown(&self) -> String {
         self.joined(None)
+    }
+
+    fn to_document(&self) -> Document {
+        let mut document = Document::new("infraplan stages");
+        document.push(Block::Preformatted(self.joined(Some(Fit::Wide))));
+        document
     }
 }
 
@@ -101,6 +108,15 @@ impl Report for PricesListing<'_> {
 
     fn to_markdown(&self) -> String {
         self.table().to_markdown()
+    }
+
+    fn to_document(&self) -> Document {
+        let mut document = Document::new("infraplan prices");
+        document.table(
+            "Every list price, the date it was read, and the public page it was read from",
+            self.table(),
+        );
+        document
     }
 }
 

@@ -5,10 +5,12 @@
 pub(crate) mod chart;
 pub(crate) mod compare;
 pub(crate) mod diff;
+pub(crate) mod html;
 pub(crate) mod listing;
 pub(crate) mod plan;
 pub(crate) mod roadmap;
 pub(crate) mod simulation;
+pub(crate) mod sources;
 pub(crate) mod table;
 pub(crate) mod wording;
 
@@ -20,12 +22,14 @@ use crate::model::money::Money;
 use table::Fit;
 
 /// A command's output: a view whose JSON is its serialisation, which also
-/// prints as text fitted to a width and as Markdown.
+/// prints as text fitted to a width, as Markdown, and as an HTML page.
 pub(crate) trait Report: Serialize {
     /// Aligned text, fitted as `fit` says.
     fn to_text(&self, fit: Fit) -> String;
     /// Markdown for a pull-request comment.
     fn to_markdown(&self) -> String;
+    /// The page's content: what the text shows, with charts and links.
+    fn to_document(&self) -> html::Document;
 }
 
 /// A report of one row per scenario or month, which also prints as CSV.
@@ -40,6 +44,7 @@ pub(crate) fn render(report: &impl Report, format: Format, fit: Fit) -> String {
         Format::Table => report.to_text(fit),
         Format::Markdown => report.to_markdown(),
         Format::Json => json(report),
+        Format::Html => report.to_document().to_html(),
     }
 }
 
@@ -50,6 +55,7 @@ pub(crate) fn render_rows(report: &impl Rows, format: TabularFormat, fit: Fit) -
         TabularFormat::Table => Format::Table,
         TabularFormat::Markdown => Format::Markdown,
         TabularFormat::Json => Format::Json,
+        TabularFormat::Html => Format::Html,
     };
     render(report, format, fit)
 }
@@ -68,6 +74,8 @@ pub enum Format {
     Json,
     /// Markdown for a pull-request comment.
     Markdown,
+    /// One self-contained HTML page: tables, charts and a link to every price's source.
+    Html,
 }
 
 /// An output format for reports that also suit a spreadsheet.
@@ -81,6 +89,8 @@ pub enum TabularFormat {
     Json,
     /// Comma-separated values, one row per scenario or month.
     Csv,
+    /// One self-contained HTML page: tables, charts and a link to every price's source.
+    Html,
 }
 
 /// One CSV line: fields quoted when they hold a comma, quote or line break;

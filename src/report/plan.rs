@@ -1,9 +1,11 @@
-//! `infraplan plan` output: one typed view, printed as text, Markdown or JSON.
+//! `infraplan plan` output: one typed view, printed as text, Markdown, JSON or HTML.
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::chart::{self, Bar};
+use super::html::{Block, Document};
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::move_text;
 use super::{MoveView, REPORT_SCHEMA_VERSION, Report};
@@ -14,6 +16,15 @@ use crate::model::plan::{Alternative, Assessment, Plan, Verdict};
 use crate::model::select::Reason;
 use crate::model::sensitivity::{Driver, Moved, SENSITIVITY_PERCENT, Sensitivity};
 use crate::model::stage::{CustomerRange, Guidance, Stage};
+
+/// Which columns the lines table has: text fits a terminal, Markdown has a
+/// column each, HTML adds each price's source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Text,
+    Markdown,
+    Html,
+}
 
 /// The plan as every format shows it; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -154,6 +165,35 @@ struct LineView {
     monthly: Money,
     usage_based: bool,
     basis: String,
+    /// Where the unit price was published, and when it was read.
+    source: SourceView,
+}
+
+/// Where a price was published and the date it was read.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SourceView {
+    pub(crate) url: String,
+    pub(crate) as_of: String,
+}
+
+impl SourceView {
+    /// The source of the price a line is billed at: the commitment's when
+    /// it is committed.
+    pub(crate) fn of(line: &crate::model::cost::PricedLine<'_>) -> SourceView {
+        let source = match (&line.sku.commitment_1yr, line.committed) {
+            (Some(committed), true) => &committed.source,
+            _ => &line.sku.source,
+        };
+        SourceView {
+            url: source.url.clone(),
+            as_of: source.as_of.clone(),
+        }
+    }
+
+    /// The address, then the date it was read, on its own line.
+    pub(crate) fn cell(&self) -> String {
+        format!("{}\nas of {}", self.url, self.as_of)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -243,6 +283,7 @@ impl PlanReport {
                     monthly: line.monthly,
                     usage_based: line.usage_based,
                     basis: super::wording::basis_text(line.label, &line.basis),
+                    source: SourceView::of(line),
                 })
                 .collect(),
             total: plan.estimate.total,
@@ -299,9 +340,10 @@ impl PlanReport {
     /// Every line and the total. In Markdown, a column each; as text, the
     /// quantity carries its unit and the usage-based flag joins the basis,
     /// printed under its line when fitted.
-    fn lines_table(&self, markdown: bool) -> Table {
-        let columns: &[(&str, Align)] = if markdown {
-            &[
+    fn lines_table(&self, layout: Layout) -> Table {
+        let markdown = layout != Layout::Text;
+        let mut columns: Vec<(&str, Align)> = if markdown {
+            vec![
                 ("Component", Align::Left),
                 ("SKU", Align::Left),
                 ("Quantity", Align::Right),
@@ -312,7 +354,7 @@ impl PlanReport {
                 ("Basis", Align::Left),
             ]
         } else {
-            &[
+            vec![
                 ("Component", Align::Left),
                 ("SKU", Align::Left),
                 ("Quantity", Align::Right),
@@ -321,11 +363,14 @@ impl PlanReport {
                 ("Basis", Align::Below),
             ]
         };
-        let mut table = Table::new(columns);
+        if layout == Layout::Html {
+            columns.push(("Price source", Align::Left));
+        }
+        let mut table = Table::new(&columns);
         for line in &self.lines {
             let quantity = format_quantity(line.quantity);
             let monthly = line.monthly.to_string();
-            let cells = if markdown {
+            let mut cells = if markdown {
                 vec![
                     line.component_name.clone(),
                     line.sku.clone(),
@@ -350,6 +395,9 @@ impl PlanReport {
                     },
                 ]
             };
+            if layout == Layout::Html {
+                cells.push(line.source.cell());
+            }
             table.row(cells);
         }
         let mut total = vec![String::new(); columns.len()];
@@ -643,7 +691,7 @@ impl Report for PlanReport {
         );
         let mut out = paragraphs(&heading, fit, 2);
         out.push('\n');
-        out.push_str(&self.lines_table(false).to_text(fit));
+        out.push_str(&self.lines_table(Layout::Text).to_text(fit));
         out.push('\n');
         for (label, text) in self.summary() {
             out.push_str(&paragraphs(&format!("{label}: {text}"), fit, 2));
@@ -671,7 +719,7 @@ impl Report for PlanReport {
             self.scenario_line(),
             self.reason_line()
         ));
-        out.push_str(&self.lines_table(true).to_markdown());
+        out.push_str(&self.lines_table(Layout::Markdown).to_markdown());
         out.push('\n');
         for (label, text) in self.summary() {
             out.push_str(&format!("- **{label}:** {text}\n"));
@@ -687,6 +735,100 @@ impl Report for PlanReport {
             }
         }
         out
+    }
+
+    /// The page: the verdict first, then the lines with their sources.
+    fn to_document(&self) -> Document {
+        let mut document = Document::new(format!("infraplan: {}", self.stage_line()));
+        document.paragraph(format!(
+            "Scenario: {}. {}",
+            self.scenario_line(),
+            self.reason_line()
+        ));
+        let summary = self.summary();
+        let said = |label: &str| {
+            summary
+                .iter()
+                .find(|(said, _)| *said == label)
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default()
+        };
+        document.push(Block::Verdict {
+            verdict: self.budget.verdict,
+            text: format!(
+                "{} a month; share of MRR {}. {}",
+                self.total,
+                said("Share of MRR"),
+                self.limits_text()
+            ),
+        });
+        document.table(
+            "Monthly cost, line by line, at list prices",
+            self.lines_table(Layout::Html),
+        );
+        document.push(Block::Facts(
+            summary
+                .iter()
+                .filter(|(label, _)| !matches!(*label, "Verdict" | "Share of MRR"))
+                .map(|(label, text)| ((*label).to_owned(), text.clone()))
+                .collect(),
+        ));
+        if let Some(sensitivity) = &self.sensitivity {
+            document.heading("What drives the cost");
+            document.push(Block::Chart {
+                svg: self.tornado(sensitivity),
+                summary: Self::sensitivity_heading(sensitivity),
+            });
+            document.table(
+                Self::sensitivity_heading(sensitivity),
+                self.sensitivity_table(sensitivity),
+            );
+            if !sensitivity.past_limit.is_empty() {
+                document.paragraph(Self::past_limit_text(sensitivity));
+            }
+        }
+        document
+    }
+}
+
+impl PlanReport {
+    /// The tornado as bars: each assumption's total from low to high,
+    /// around today's total.
+    fn tornado(&self, sensitivity: &SensitivityView) -> String {
+        let bars: Vec<Bar> = sensitivity
+            .swings
+            .iter()
+            .map(|swing| {
+                let (low, high) = if swing.low.monthly_total <= swing.high.monthly_total {
+                    (swing.low, swing.high)
+                } else {
+                    (swing.high, swing.low)
+                };
+                Bar {
+                    label: swing.driver.clone(),
+                    from: low.monthly_total.amount(),
+                    to: high.monthly_total.amount(),
+                    note: format!(
+                        "{} to {}{}",
+                        low.monthly_total,
+                        high.monthly_total,
+                        if swing.crosses_a_stage {
+                            " (changes stage)"
+                        } else {
+                            ""
+                        }
+                    ),
+                }
+            })
+            .collect();
+        chart::bars(
+            &format!(
+                "Monthly total with each assumption {}% lower and higher",
+                sensitivity.percent
+            ),
+            &bars,
+            Some((self.total.amount(), &format!("today {}", self.total))),
+        )
     }
 }
 

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::chart::{ChartMonth, ShareLine, share_lines};
+use super::html::{Attachments, Block, Document};
 use super::table::{Align, Fit, Table, paragraphs};
 use super::wording::{component_change_text, lever_text, migration_text, move_text, signed};
 use super::{MoveView, REPORT_SCHEMA_VERSION, Report, Rows};
@@ -27,6 +28,9 @@ pub(crate) struct RoadmapReport {
     total: Money,
     months_breaking_budget: Vec<u32>,
     cost_levers: Vec<String>,
+    /// The chart and price sources of the HTML page.
+    #[serde(skip)]
+    pub(crate) attachments: Attachments,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -148,6 +152,7 @@ impl RoadmapReport {
                 cost_levers.to_vec()
             },
             months_breaking_budget: breaking,
+            attachments: Attachments::default(),
         }
     }
 
@@ -320,6 +325,41 @@ impl Report for RoadmapReport {
             ));
         }
         out
+    }
+
+    /// The page: the worst month's verdict, the chart, the tables.
+    fn to_document(&self) -> Document {
+        let mut document = Document::new("infraplan roadmap");
+        document.paragraph(format!("{}.", self.heading()));
+        let worst = self.months.iter().map(|month| month.verdict).max();
+        if let Some(verdict) = worst {
+            document.push(Block::Verdict {
+                verdict,
+                text: format!(
+                    "{} over {} months. {}",
+                    self.total,
+                    self.months.len(),
+                    self.budget_lines()[0]
+                ),
+            });
+        }
+        self.attachments.chart_into(&mut document);
+        document.table("Month by month", self.months_table());
+        document.table(
+            "By quarter (the roadmap's 12-month plan)",
+            self.quarters_table(),
+        );
+        document.heading("Budget");
+        document.push(Block::Steps(self.budget_lines()));
+        let migrations = self.migrations();
+        if !migrations.is_empty() {
+            document.heading("Stage changes");
+            for line in migrations {
+                document.paragraph(line.trim().to_owned());
+            }
+        }
+        self.attachments.sources_into(&mut document);
+        document
     }
 
     /// Markdown for a pull-request comment.

@@ -5,10 +5,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::chart::{Axis, ChartMonth, ShareLine, share_lines};
+use super::html::{Attachments, Block, Document};
 use super::table::{Align, Fit, Table};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows, csv_row};
 use crate::model::cost::Commitment;
 use crate::model::money::{Money, Percent};
+use crate::model::plan::Verdict;
 use crate::model::simulation::{Range, Simulation, Spread, StageReached, UncertainGrowth};
 use crate::model::stage::Stages;
 
@@ -29,6 +31,9 @@ pub(crate) struct SimulationReport {
     months: Vec<MonthView>,
     total_spend: SpreadView<Money>,
     stages_reached: Vec<StageReachedView>,
+    /// The chart and price sources of the HTML page.
+    #[serde(skip)]
+    pub(crate) attachments: Attachments,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,6 +178,28 @@ impl SimulationReport {
                 .copied()
                 .map(StageReachedView::from)
                 .collect(),
+            attachments: Attachments::default(),
+        }
+    }
+
+    /// The median path's worst verdict over the horizon: over the ceiling
+    /// (or above guidance) in a month where more than half the paths are,
+    /// as `--fail-on` judges; and the first such month.
+    fn median_verdict(&self) -> (Verdict, Option<u32>) {
+        let half = Percent::new(Decimal::from(50));
+        let first = |share: fn(&MonthView) -> Percent| {
+            self.months
+                .iter()
+                .find(|month| share(month) > half)
+                .map(|month| month.month)
+        };
+        match (
+            first(|month| month.over_ceiling_percent),
+            first(|month| month.above_guidance_percent),
+        ) {
+            (Some(month), _) => (Verdict::OverCeiling, Some(month)),
+            (None, Some(month)) => (Verdict::AboveGuidance, Some(month)),
+            (None, None) => (Verdict::WithinGuidance, None),
         }
     }
 
@@ -411,6 +438,27 @@ impl Report for SimulationReport {
             2,
         ));
         out
+    }
+
+    fn to_document(&self) -> Document {
+        let mut document = Document::new("infraplan: roadmap simulation");
+        document.paragraph(self.assumptions_text());
+        let (verdict, from) = self.median_verdict();
+        document.push(Block::Verdict {
+            verdict,
+            text: format!(
+                "{} on more than half the paths. {}",
+                from.map_or_else(|| "Every month".to_owned(), |month| format!("From month {month}")),
+                self.summary_lines()[0]
+            ),
+        });
+        document.push(Block::Steps(self.summary_lines()));
+        self.attachments.chart_into(&mut document);
+        for (title, table) in self.tables() {
+            document.table(title, table);
+        }
+        self.attachments.sources_into(&mut document);
+        document
     }
 
     fn to_markdown(&self) -> String {

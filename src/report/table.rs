@@ -162,6 +162,47 @@ impl Table {
     }
 }
 
+impl Table {
+    /// An HTML table: a caption, header cells that scope their column and
+    /// row, number columns aligned right, URLs in cells as links. Every
+    /// column is inline; a cell's lines are kept apart.
+    pub(crate) fn to_html(&self, caption: &str) -> String {
+        let class = |align: Align| match align {
+            Align::Right => " class=\"num\"",
+            Align::Left | Align::Below => "",
+        };
+        let mut out = format!(
+            "<table>\n<caption>{}</caption>\n<thead><tr>",
+            super::html::text(caption)
+        );
+        for (title, align) in &self.header {
+            out.push_str(&format!(
+                "<th scope=\"col\"{}>{}</th>",
+                class(*align),
+                super::html::text(title)
+            ));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in &self.rows {
+            out.push_str("<tr>");
+            for (column, ((_, align), cell)) in self.header.iter().zip(row).enumerate() {
+                let lines: Vec<String> = cell.split('\n').map(super::html::linked).collect();
+                // The first cell names its row, for a screen reader.
+                let tag = if column == 0 { "th scope=\"row\"" } else { "td" };
+                out.push_str(&format!(
+                    "<{tag}{}>{}</{}>",
+                    class(*align),
+                    lines.join("<br>"),
+                    &tag[..2]
+                ));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+        out
+    }
+}
+
 /// Prose fitted as `fit` says: each line of `text` wrapped at spaces, its
 /// continuation lines indented by `hang` spaces past its own indent.
 pub(crate) fn paragraphs(text: &str, fit: Fit, hang: usize) -> String {

@@ -1,5 +1,6 @@
 //! `infraplan generate` output: the plan in one line, then every file's fate.
 
+use crate::report::html::{Block, Document};
 use serde::Serialize;
 
 use crate::model::plan::Plan;
@@ -168,6 +169,13 @@ impl Report for GenerateReport {
     /// Markdown.
     fn to_markdown(&self) -> String {
         self.render(None)
+    }
+
+    /// The page: what was written, as the terminal says it.
+    fn to_document(&self) -> Document {
+        let mut document = Document::new("infraplan generate");
+        document.push(Block::Preformatted(self.render(None)));
+        document
     }
 }
 

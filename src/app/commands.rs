@@ -14,17 +14,17 @@ use crate::model::limits::Limited;
 use crate::model::money::Money;
 use crate::model::plan::{Data, Gate, Plan, PlanError, Planner, Quote, Scenario, plan};
 use crate::model::projection::{Growth, PastLimits, plan_months, project, quarters};
-use crate::model::simulation::{Range, SimulationError, UncertainGrowth, simulate};
 use crate::model::select::variant_for;
+use crate::model::simulation::{Range, SimulationError, UncertainGrowth, simulate};
 use crate::model::usage::UsageOverrides;
 use crate::printable::shown;
 use crate::report::compare::CompareReport;
 use crate::report::diff::DiffReport;
+use crate::report::html::Attachments;
 use crate::report::roadmap::RoadmapReport;
 use crate::report::simulation::SimulationReport;
-use crate::report::table::Fit;
-use crate::report::html::Attachments;
 use crate::report::sources::price_sources;
+use crate::report::table::Fit;
 use crate::report::{chart, render, render_rows};
 
 /// `infraplan compare`.

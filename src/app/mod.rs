@@ -176,7 +176,8 @@ fn write_report(mut outcome: Outcome, path: &std::path::Path) -> Result<Outcome,
     let mut partial = name.to_owned();
     partial.push(format!(".infraplan-partial-{}", std::process::id()));
     let partial = path.with_file_name(partial);
-    let written = std::fs::write(&partial, &outcome.stdout).and_then(|()| std::fs::rename(&partial, path));
+    let written =
+        std::fs::write(&partial, &outcome.stdout).and_then(|()| std::fs::rename(&partial, path));
     if let Err(source) = written {
         let _ = std::fs::remove_file(&partial);
         return Err(cannot(source));

@@ -595,15 +595,33 @@ mod tests {
             label: "10% of MRR".to_owned(),
         }];
         let one = svg("One", Axis::Dollars, &[month(1, 1, "1000")], &shares);
-        assert!(one.contains(r#"height="540""#), "two legend rows under the plot");
+        assert!(
+            one.contains(r#"height="540""#),
+            "two legend rows under the plot"
+        );
         assert!(one.contains(r##"width="9" height="9" fill="#2da44e""##));
-        let broke = svg("Zero", Axis::Dollars, &[month(1, 1, "0"), month(2, 1, "0")], &shares);
+        let broke = svg(
+            "Zero",
+            Axis::Dollars,
+            &[month(1, 1, "0"), month(2, 1, "0")],
+            &shares,
+        );
         assert!(broke.contains("MRR is $0"));
         let close: Vec<ChartMonth> = (1..=120)
-            .map(|number| month(number, 1 + u32::from(number > 60) + u32::from(number > 62), "1000"))
+            .map(|number| {
+                month(
+                    number,
+                    1 + u32::from(number > 60) + u32::from(number > 62),
+                    "1000",
+                )
+            })
             .collect();
         let chart = svg("Close", Axis::Dollars, &close, &shares);
-        assert!(chart.contains(r##"y="62" text-anchor="middle" fill="#24292f" font-weight="bold">stage 1"##));
-        assert!(chart.contains(r##"y="46" text-anchor="middle" fill="#24292f" font-weight="bold">stage 2"##));
+        assert!(chart.contains(
+            r##"y="62" text-anchor="middle" fill="#24292f" font-weight="bold">stage 1"##
+        ));
+        assert!(chart.contains(
+            r##"y="46" text-anchor="middle" fill="#24292f" font-weight="bold">stage 2"##
+        ));
     }
 }

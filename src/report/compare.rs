@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::PlanSummary;
 use super::chart::{self, Bar};
-use super::html::{Attachments, Block, Document};
 use super::csv_row;
+use super::html::{Attachments, Block, Document};
 use super::table::{Align, Fit, Table, paragraphs};
 use super::{REPORT_SCHEMA_VERSION, Report, Rows};
 use crate::model::compare::differing_lines;

@@ -132,7 +132,10 @@ fn block_html(block: &Block, index: usize) -> String {
     match block {
         Block::Heading(heading) => format!("<h2>{}</h2>\n", text(heading)),
         Block::Paragraph(paragraph) => format!("<p>{}</p>\n", linked(paragraph)),
-        Block::Verdict { verdict, text: words } => {
+        Block::Verdict {
+            verdict,
+            text: words,
+        } => {
             let (class, symbol) = match verdict {
                 Verdict::WithinGuidance => ("good", "✓"),
                 Verdict::AboveGuidance => ("warn", "▲"),
@@ -272,7 +275,10 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_addresses_linked() {
-        assert_eq!(text("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            text("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         assert_eq!(
             linked("See https://aws.amazon.com/rds/pricing/. Then <b>."),
             "See <a href=\"https://aws.amazon.com/rds/pricing/\">aws.amazon.com/rds/pricing/</a>. Then &lt;b&gt;."

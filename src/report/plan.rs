@@ -762,6 +762,10 @@ impl Report for PlanReport {
                 self.limits_text()
             ),
         });
+        document.push(Block::Chart {
+            svg: self.by_component(),
+            summary: "Each component's monthly cost as a bar; the table below gives every line, its basis and its price's source.".to_owned(),
+        });
         document.table(
             "Monthly cost, line by line, at list prices",
             self.lines_table(Layout::Html),
@@ -792,6 +796,35 @@ impl Report for PlanReport {
 }
 
 impl PlanReport {
+    /// Where the money goes: each component's lines summed, as bars, in
+    /// the order the stage lists them.
+    fn by_component(&self) -> String {
+        let mut components: Vec<(&str, Money)> = Vec::new();
+        for line in &self.lines {
+            match components
+                .iter_mut()
+                .find(|(name, _)| *name == line.component_name)
+            {
+                Some((_, monthly)) => *monthly = *monthly + line.monthly,
+                None => components.push((&line.component_name, line.monthly)),
+            }
+        }
+        let bars: Vec<Bar> = components
+            .into_iter()
+            .map(|(name, monthly)| Bar {
+                label: name.to_owned(),
+                from: Decimal::ZERO,
+                to: monthly.amount(),
+                note: monthly.to_string(),
+            })
+            .collect();
+        chart::bars(
+            &format!("Where the {} a month goes", self.total),
+            &bars,
+            None,
+        )
+    }
+
     /// The tornado as bars: each assumption's total from low to high,
     /// around today's total.
     fn tornado(&self, sensitivity: &SensitivityView) -> String {

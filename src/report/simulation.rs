@@ -448,7 +448,10 @@ impl Report for SimulationReport {
             verdict,
             text: format!(
                 "{} on more than half the paths. {}",
-                from.map_or_else(|| "Every month".to_owned(), |month| format!("From month {month}")),
+                from.map_or_else(
+                    || "Every month".to_owned(),
+                    |month| format!("From month {month}")
+                ),
                 self.summary_lines()[0]
             ),
         });

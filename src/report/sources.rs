@@ -34,7 +34,9 @@ pub(crate) fn price_sources<'a>(
         .flat_map(|component| &component.lines)
         .flat_map(|line| match &line.sku {
             SkuChoice::Sku(id) => vec![id.as_str()],
-            SkuChoice::SkuByTier(tiers) => tiers.tiers.iter().map(|tier| tier.sku.as_str()).collect(),
+            SkuChoice::SkuByTier(tiers) => {
+                tiers.tiers.iter().map(|tier| tier.sku.as_str()).collect()
+            }
         });
     for id in ids {
         if seen.contains(&id) {

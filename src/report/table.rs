@@ -188,7 +188,11 @@ impl Table {
             for (column, ((_, align), cell)) in self.header.iter().zip(row).enumerate() {
                 let lines: Vec<String> = cell.split('\n').map(super::html::linked).collect();
                 // The first cell names its row, for a screen reader.
-                let tag = if column == 0 { "th scope=\"row\"" } else { "td" };
+                let tag = if column == 0 {
+                    "th scope=\"row\""
+                } else {
+                    "td"
+                };
                 out.push_str(&format!(
                     "<{tag}{}>{}</{}>",
                     class(*align),

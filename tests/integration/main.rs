@@ -9,6 +9,7 @@ mod concurrency;
 mod data;
 mod errors;
 mod generate;
+mod html;
 mod moves;
 mod plan;
 mod properties;

@@ -124,7 +124,10 @@ impl Factor {
     fn grow(self, value: i128) -> i128 {
         let product = value * i128::from(self.mantissa);
         let divisor = 10_i128.pow(self.scale);
-        let (quotient, remainder) = (product / divisor, product % divisor);
+        // One division: an `i128` division is a library call, and the
+        // remainder is cheaper as a product.
+        let quotient = product / divisor;
+        let remainder = product - quotient * divisor;
         match (2 * remainder).cmp(&divisor) {
             std::cmp::Ordering::Less => quotient,
             std::cmp::Ordering::Greater => quotient + 1,

@@ -65,6 +65,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Mark conflicts in a generated folder resolved: your version of each file stands
     Resolve(ResolveArgs),
+    /// The roadmap's security checklist for the planned stage: what its Terraform delivers, what is yours to do, which compliance is due
+    Checklist(ChecklistArgs),
 }
 
 /// `infraplan resolve`.
@@ -228,6 +230,23 @@ pub struct GenerateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `infraplan checklist`.
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Some customers are in the EU, so GDPR applies
+    #[arg(long)]
+    pub eu_customers: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Where the report goes.
+    #[command(flatten)]
+    pub report_file: ReportFile,
 }
 
 /// `infraplan plan`.

@@ -18,6 +18,7 @@ use crate::model::select::SelectError;
 use crate::model::sensitivity::sensitivity;
 use crate::model::stage::Stages;
 use crate::model::usage::UsageOverrides;
+use crate::report::checklist::ChecklistReport;
 use crate::report::listing::{PricesListing, StagesListing};
 use crate::report::plan::PlanReport;
 use crate::report::render;
@@ -98,6 +99,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Compare(args) => args.report_file.path.clone(),
         Command::Roadmap(args) => args.report_file.path.clone(),
         Command::Diff(args) => args.report_file.path.clone(),
+        Command::Checklist(args) => args.report_file.path.clone(),
         _ => None,
     };
     let fit = if cli.wide {
@@ -150,6 +152,12 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Compare(args) => commands::compare(&data, &args, fit),
         Command::Roadmap(args) => commands::roadmap(&data, &args, fit),
         Command::Diff(args) => commands::diff_command(&data, &args, fit),
+        Command::Checklist(args) => {
+            let scenario = scenario_from(&args.scenario, &data)?;
+            let plan = plan(&data, &scenario).map_err(plan_error)?;
+            let report = ChecklistReport::for_plan(&data, &plan, args.eu_customers);
+            Ok(Outcome::ok(render(&report, args.format, fit)))
+        }
         Command::Resolve(_) => unreachable!("resolve runs before the data is loaded"),
     }?;
     match report_file {
@@ -343,6 +351,7 @@ pub fn load_data(args: &DataArgs) -> Result<Data, Error> {
     )?;
     let stages = crate::catalog::stages::load(&stage_files, &catalog)?;
     let roadmap = crate::catalog::roadmap::builtin()?;
+    crate::catalog::stages::check_security(&stages, &roadmap.security_checklist)?;
     Ok(Data {
         catalog,
         stages,

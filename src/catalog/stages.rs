@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use super::{SourceFile, check_schema_version, parse};
 use crate::error::{Error, Named, Problem};
 use crate::model::prices::Catalog;
+use crate::model::roadmap::{Owner, SecurityChecklist};
 use crate::model::stage::*;
 
 /// Parses and validates stage files against the price catalog.
@@ -287,6 +288,46 @@ fn validate_ranges(stages: &[Stage]) -> Result<(), Error> {
         return Err(Error::data("stages", "", Problem::NoStages));
     }
     Ok(())
+}
+
+/// Checks each variant's security claims against the roadmap's checklist:
+/// every claimed item is an infrastructure item of it, named by at least
+/// one resource address.
+pub fn check_security(stages: &Stages, checklist: &SecurityChecklist) -> Result<(), Error> {
+    for stage in stages.all() {
+        for (variant_name, variant) in &stage.variants {
+            for (item, delivery) in &variant.security {
+                let key = format!("variants.{variant_name}.security.{item}");
+                let fail = |problem| Error::data(&stage.file, key.clone(), problem);
+                match checklist.item(item) {
+                    Some((_, known)) if known.owner == Owner::Infrastructure => {}
+                    _ => return Err(fail(Problem::NotAnInfrastructureItem(item.clone()))),
+                }
+                if delivery.resources.is_empty() {
+                    return Err(fail(Problem::NotAResourceAddress(String::new())));
+                }
+                if let Some(address) = delivery
+                    .resources
+                    .iter()
+                    .find(|address| !is_resource_address(address))
+                {
+                    return Err(fail(Problem::NotAResourceAddress(address.clone())));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `type.name`, each part lowercase letters, digits and underscores.
+fn is_resource_address(address: &str) -> bool {
+    let part = |text: &str| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    matches!(address.split_once('.'), Some((kind, name)) if part(kind) && part(name))
 }
 
 #[cfg(test)]

@@ -220,6 +220,11 @@ pub enum Problem {
     ViaUrl,
     /// Not a `YYYY-MM-DD` date.
     NotADate(String),
+    /// A security claim for an item the roadmap's checklist does not have,
+    /// or that is not infrastructure work.
+    NotAnInfrastructureItem(String),
+    /// A resource that is not written `type.name`.
+    NotAResourceAddress(String),
     /// An excerpt that does not state the price it backs.
     PriceNotQuoted(Decimal),
     /// A 1-year price that is not cheaper, or has no date.
@@ -539,6 +544,16 @@ impl fmt::Display for Problem {
             Problem::ViaUrl => {
                 f.write_str("must be the https:// address of the copy the price was read from")
             }
+            Problem::NotAnInfrastructureItem(item) => write!(
+                f,
+                "\"{}\" is not an infrastructure item of the roadmap's security checklist; use an item `infraplan checklist` lists as infrastructure",
+                shown(item)
+            ),
+            Problem::NotAResourceAddress(address) => write!(
+                f,
+                "\"{}\" is not a Terraform resource address; write it type.name, as aws_lb_listener.https",
+                shown(address)
+            ),
             Problem::NotADate(text) => {
                 write!(f, "\"{}\" is not a date written YYYY-MM-DD", shown(text))
             }

@@ -21,10 +21,107 @@ pub struct Roadmap {
     pub alerts: Alerts,
     /// The incident response template, verbatim.
     pub incident_response_template: String,
-    /// "Security Checklist for CoodLoom", essential items.
-    pub security_checklist: Vec<String>,
+    /// "Security Checklist for CoodLoom" in its three tiers, and the
+    /// compliance notes.
+    pub security_checklist: SecurityChecklist,
     /// "Optimization Strategies" for infrastructure cost, verbatim.
     pub cost_levers: Vec<String>,
+}
+
+/// The roadmap's security checklist and compliance notes, in its words;
+/// each item's owner and pointer are infraplan's.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityChecklist {
+    /// "Essential (Do Now)", "Important (Within 3 Months)", "Advanced
+    /// (Within 6-12 Months)".
+    pub tiers: Vec<ChecklistTier>,
+    /// "Compliance": GDPR, SOC 2, HIPAA.
+    pub compliance: Vec<Compliance>,
+    /// "Start with strong security basics".
+    pub start_with: String,
+}
+
+/// One tier of the checklist.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistTier {
+    /// "Essential".
+    pub tier: String,
+    /// "Do Now".
+    pub due: String,
+    /// The months the tier is due within (0 for now; 12 for "6-12").
+    pub within_months: u32,
+    /// The items, in the roadmap's order.
+    pub items: Vec<ChecklistItem>,
+}
+
+/// One item of the checklist.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItem {
+    /// The roadmap's words ("HTTPS everywhere").
+    pub item: String,
+    /// Whose work it is.
+    pub owner: Owner,
+    /// What doing it takes, in a line.
+    pub pointer: String,
+}
+
+/// Whose work a checklist item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    /// Infrastructure: a stage's Terraform can deliver it.
+    Infrastructure,
+    /// The application's code.
+    Application,
+    /// The team's process or organisation.
+    Team,
+}
+
+/// A compliance note.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compliance {
+    /// "SOC 2".
+    pub name: String,
+    /// "Enterprise customers".
+    pub applies_to: String,
+    /// What makes it due.
+    pub due_when: DueWhen,
+    /// The roadmap's list under it.
+    pub requirements: Vec<String>,
+    /// The roadmap's advice for it ("SOC 2 when targeting enterprise (~$500k ARR)").
+    pub guidance: String,
+    /// The annual recurring revenue from which it is due, where the
+    /// roadmap gives one.
+    #[serde(default, deserialize_with = "exact::option")]
+    pub due_from_arr: Option<Decimal>,
+}
+
+/// What makes a compliance regime due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueWhen {
+    /// Customers in the EU (`--eu-customers`).
+    EuCustomers,
+    /// Annual recurring revenue from `due_from_arr`.
+    Arr,
+    /// Handling healthcare data, which infraplan is not told.
+    HealthcareData,
+}
+
+impl SecurityChecklist {
+    /// The item named `name`, with its tier.
+    pub fn item(&self, name: &str) -> Option<(&ChecklistTier, &ChecklistItem)> {
+        self.tiers.iter().find_map(|tier| {
+            tier.items
+                .iter()
+                .find(|item| item.item == name)
+                .map(|item| (tier, item))
+        })
+    }
 }
 
 /// The uptime target.

@@ -115,6 +115,21 @@ pub struct Variant {
     /// with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unpriced: Vec<Unpriced>,
+    /// The roadmap's security checklist items this variant's Terraform
+    /// delivers, by item, with the resources that do.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub security: IndexMap<String, Delivery>,
+}
+
+/// How a variant's Terraform delivers a checklist item.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// The resources that deliver it, as Terraform addresses
+    /// (`aws_lb_listener.https`); a test checks each is generated.
+    pub resources: Vec<String>,
+    /// What they cover, and what is left to the platform or the team.
+    pub scope: String,
 }
 
 /// A cost the plan names but does not price.

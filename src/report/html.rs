@@ -31,6 +31,8 @@ pub(crate) enum Block {
     Table { caption: String, table: Table },
     /// Numbered steps.
     Steps(Vec<String>),
+    /// Points in no order.
+    List(Vec<String>),
     /// Text laid out as the terminal shows it, for reports that are mostly
     /// prose (`stages`, `generate`).
     Preformatted(String),
@@ -165,12 +167,17 @@ fn block_html(block: &Block, index: usize) -> String {
             format!("<div class=\"scroll\">\n{}</div>\n", table.to_html(caption))
         }
         Block::Preformatted(lines) => format!("<pre>{}</pre>\n", linked(lines)),
-        Block::Steps(steps) => {
-            let items: String = steps
+        Block::Steps(points) | Block::List(points) => {
+            let items: String = points
                 .iter()
-                .map(|step| format!("<li>{}</li>\n", linked(step)))
+                .map(|point| format!("<li>{}</li>\n", linked(point)))
                 .collect();
-            format!("<ol>\n{items}</ol>\n")
+            let tag = if matches!(block, Block::Steps(_)) {
+                "ol"
+            } else {
+                "ul"
+            };
+            format!("<{tag}>\n{items}</{tag}>\n")
         }
         Block::Chart { svg, summary } => {
             // The chart's own title is drawn; the figure names it for a

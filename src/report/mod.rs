@@ -3,6 +3,7 @@
 //! CSV. All the words live here; only the output formats are public.
 
 pub(crate) mod chart;
+pub(crate) mod checklist;
 pub(crate) mod compare;
 pub(crate) mod diff;
 pub(crate) mod html;

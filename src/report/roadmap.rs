@@ -350,7 +350,7 @@ impl Report for RoadmapReport {
             self.quarters_table(),
         );
         document.heading("Budget");
-        document.push(Block::Steps(self.budget_lines()));
+        document.push(Block::List(self.budget_lines()));
         let migrations = self.migrations();
         if !migrations.is_empty() {
             document.heading("Stage changes");

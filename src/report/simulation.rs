@@ -455,7 +455,7 @@ impl Report for SimulationReport {
                 self.summary_lines()[0]
             ),
         });
-        document.push(Block::Steps(self.summary_lines()));
+        document.push(Block::List(self.summary_lines()));
         self.attachments.chart_into(&mut document);
         for (title, table) in self.tables() {
             document.table(title, table);

@@ -4,6 +4,7 @@
 //! `components.web.size` and `components.web.instances`, never its own numbers,
 //! so what is priced is what is created.
 
+use crate::report::checklist::ChecklistReport;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -35,6 +36,8 @@ pub(crate) struct TemplateContext {
     components: IndexMap<String, ComponentContext>,
     cost: CostContext,
     roadmap: RoadmapContext,
+    /// The roadmap's security checklist for this stage variant.
+    checklist: ChecklistReport,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,7 +143,6 @@ struct RoadmapContext {
     storage_free_fraction: String,
     failed_jobs: u32,
     incident_response_template: String,
-    security_checklist: Vec<String>,
 }
 
 impl TemplateContext {
@@ -301,6 +303,7 @@ impl TemplateContext {
                     .collect(),
             },
             roadmap: RoadmapContext::new(roadmap),
+            checklist: ChecklistReport::for_plan(data, plan, false),
         }
     }
 }
@@ -327,7 +330,6 @@ impl RoadmapContext {
             storage_free_fraction: free.normalize().to_string(),
             failed_jobs: alerts.failed_jobs,
             incident_response_template: roadmap.incident_response_template.clone(),
-            security_checklist: roadmap.security_checklist.clone(),
         }
     }
 }

@@ -65,6 +65,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Mark conflicts in a generated folder resolved: your version of each file stands
     Resolve(ResolveArgs),
+    /// Print a shell completion script: infraplan completions bash > /etc/bash_completion.d/infraplan
+    Completions(CompletionsArgs),
     /// The roadmap's security checklist for the planned stage: what its Terraform delivers, what is yours to do, which compliance is due
     Checklist(ChecklistArgs),
 }
@@ -230,6 +232,14 @@ pub struct GenerateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `infraplan completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `infraplan checklist`.

@@ -87,6 +87,16 @@ fn terminal_width() -> usize {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    if let Command::Completions(args) = &cli.command {
+        let mut script = Vec::new();
+        clap_complete::generate(
+            args.shell,
+            &mut <Cli as clap::CommandFactory>::command(),
+            "infraplan",
+            &mut script,
+        );
+        return Ok(Outcome::ok(String::from_utf8_lossy(&script).into_owned()));
+    }
     if let Command::Resolve(args) = &cli.command {
         let resolved = generate::resolve(&args.out, &args.files, Duration::from_secs(args.wait))?;
         return Ok(Outcome::ok(crate::terraform::report::resolved_text(
@@ -158,7 +168,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             let report = ChecklistReport::for_plan(&data, &plan, args.eu_customers);
             Ok(Outcome::ok(render(&report, args.format, fit)))
         }
-        Command::Resolve(_) => unreachable!("resolve runs before the data is loaded"),
+        Command::Resolve(_) | Command::Completions(_) => {
+            unreachable!("resolve and completions run before the data is loaded")
+        }
     }?;
     match report_file {
         Some(path) => write_report(outcome, &path),

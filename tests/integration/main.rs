@@ -6,6 +6,7 @@
 mod architecture;
 mod checklist;
 mod cloudflare;
+mod completions;
 mod concurrency;
 mod data;
 mod errors;

@@ -67,6 +67,8 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Print a shell completion script: infraplan completions bash > /etc/bash_completion.d/infraplan
     Completions(CompletionsArgs),
+    /// Audit today's infrastructure (a JSON file, see docs/audit.md) against the stage its customers call for
+    Audit(AuditArgs),
     /// The roadmap's security checklist for the planned stage: what its Terraform delivers, what is yours to do, which compliance is due
     Checklist(ChecklistArgs),
 }
@@ -240,6 +242,20 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `infraplan audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Today's setup: hosting, database, storage, monitoring, backups, deployments, cost, customers and MRR (docs/audit.md)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Where the report goes.
+    #[command(flatten)]
+    pub report_file: ReportFile,
 }
 
 /// `infraplan checklist`.

@@ -18,6 +18,8 @@ use crate::model::select::SelectError;
 use crate::model::sensitivity::sensitivity;
 use crate::model::stage::Stages;
 use crate::model::usage::UsageOverrides;
+use crate::report::Format;
+use crate::report::audit::AuditReport;
 use crate::report::checklist::ChecklistReport;
 use crate::report::listing::{PricesListing, StagesListing};
 use crate::report::plan::PlanReport;
@@ -110,6 +112,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Roadmap(args) => args.report_file.path.clone(),
         Command::Diff(args) => args.report_file.path.clone(),
         Command::Checklist(args) => args.report_file.path.clone(),
+        Command::Audit(args) => args.report_file.path.clone(),
         _ => None,
     };
     let fit = if cli.wide {
@@ -162,6 +165,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Compare(args) => commands::compare(&data, &args, fit),
         Command::Roadmap(args) => commands::roadmap(&data, &args, fit),
         Command::Diff(args) => commands::diff_command(&data, &args, fit),
+        Command::Audit(args) => audit_command(&data, &args.file, args.format, fit),
         Command::Checklist(args) => {
             let scenario = scenario_from(&args.scenario, &data)?;
             let plan = plan(&data, &scenario).map_err(plan_error)?;
@@ -176,6 +180,36 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Some(path) => write_report(outcome, &path),
         None => Ok(outcome),
     }
+}
+
+/// `infraplan audit FILE`.
+fn audit_command(data: &Data, path: &Path, format: Format, fit: Fit) -> Result<Outcome, Error> {
+    let file = read_input(path, "FILE")?;
+    let (setup, paas) = crate::catalog::audit::load(&file)?;
+    let platform = paas.unwrap_or_else(|| crate::model::plan::DEFAULT_PLATFORM.to_owned());
+    let platforms = known_platforms(&data.stages);
+    if !platforms.contains(&platform.as_str()) {
+        return Err(Error::data(
+            &file.label,
+            "paas",
+            Problem::UnknownPlatform {
+                given: platform,
+                known: platforms.iter().map(|known| (*known).to_owned()).collect(),
+            },
+        ));
+    }
+    let scenario = Scenario {
+        customers: setup.customers,
+        mrr: setup.mrr,
+        platform,
+        forced_stage: None,
+        usage: UsageOverrides::default(),
+        commitment: crate::model::cost::Commitment::None,
+    };
+    let planned = plan(data, &scenario).map_err(plan_error)?;
+    let audit = crate::model::audit::audit(&setup, planned, &data.roadmap);
+    let report = AuditReport::new(&audit, &setup, &data.roadmap);
+    Ok(Outcome::ok(render(&report, format, fit)))
 }
 
 /// Writes a report's output to `path` (`--out FILE`) whole: into a file

@@ -6,6 +6,7 @@
 //! (`deny_unknown_fields`, decimals as strings) and then validated as a whole,
 //! and every error names the file and the key.
 
+pub mod audit;
 pub mod embedded;
 pub mod prices;
 pub mod roadmap;

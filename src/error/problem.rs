@@ -29,6 +29,8 @@ pub enum Problem {
     },
     /// A list that must not be empty (`months`, `scenarios`).
     Empty(&'static str),
+    /// A count that must be 1 or more.
+    AtLeastOne,
     /// More months than `roadmap` plans.
     TooManyMonths(usize),
 
@@ -348,6 +350,7 @@ impl fmt::Display for Problem {
                 f,
                 "is {found}, but this infraplan reads version {reads}; update the file or infraplan"
             ),
+            Problem::AtLeastOne => f.write_str("is 0; it is 1 or more"),
             Problem::Empty(what) => write!(f, "lists no {what}"),
             Problem::TooManyMonths(count) => {
                 write!(f, "lists {count} months; infraplan plans at most {MAX_MONTHS}")
@@ -407,7 +410,7 @@ impl fmt::Display for Problem {
                     Limited::Customers => {
                         format!("more than {} customers", format_quantity(what.most()))
                     }
-                    Limited::Mrr | Limited::UsagePerCustomer => {
+                    Limited::Mrr | Limited::UsagePerCustomer | Limited::MonthlyCost => {
                         format!("an MRR over {}", Money::round(what.most()))
                     }
                 };
@@ -624,6 +627,16 @@ fn out_of_range(f: &mut fmt::Formatter<'_>, range: &OutOfRange) -> fmt::Result {
         (Limited::UsagePerCustomer, false) => write!(
             f,
             "{value} is more than {most} a customer a month, the most infraplan plans for"
+        ),
+        (Limited::MonthlyCost, true) => {
+            write!(
+                f,
+                "{value} is negative; a monthly cost is 0 or more US dollars"
+            )
+        }
+        (Limited::MonthlyCost, false) => write!(
+            f,
+            "{value} is more than {most}, the largest monthly cost infraplan computes"
         ),
     }
 }

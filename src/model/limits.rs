@@ -39,6 +39,8 @@ pub enum Limited {
     Customers,
     /// Usage per customer per month, 0 to [`MAX_USAGE_PER_CUSTOMER`].
     UsagePerCustomer,
+    /// A monthly infrastructure cost, 0 to [`MAX_MONTHLY_COST`].
+    MonthlyCost,
 }
 
 impl Limited {
@@ -48,6 +50,7 @@ impl Limited {
             Limited::Mrr => MAX_MRR,
             Limited::Customers => Decimal::from(MAX_CUSTOMERS),
             Limited::UsagePerCustomer => MAX_USAGE_PER_CUSTOMER,
+            Limited::MonthlyCost => MAX_MONTHLY_COST,
         }
     }
 

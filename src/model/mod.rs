@@ -3,6 +3,7 @@
 //! and no sentences: every function computes typed values, and the report
 //! layer words them. Imports nothing from the layers above.
 
+pub mod audit;
 pub mod checklist;
 pub mod compare;
 pub mod cost;

@@ -26,6 +26,73 @@ pub struct Roadmap {
     pub security_checklist: SecurityChecklist,
     /// "Optimization Strategies" for infrastructure cost, verbatim.
     pub cost_levers: Vec<String>,
+    /// "Typical SaaS Costs" at three MRRs.
+    pub cost_benchmarks: Vec<CostBenchmark>,
+    /// "Common Infrastructure Mistakes".
+    pub common_mistakes: Vec<Mistake>,
+    /// When the architecture grows: microservices, sharding, redundancy.
+    pub architecture: Architecture,
+}
+
+/// One of the roadmap's "Typical SaaS Costs".
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostBenchmark {
+    /// The MRR it is typical at.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub mrr: Decimal,
+    /// The low end of the monthly cost.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub low: Decimal,
+    /// The high end.
+    #[serde(deserialize_with = "exact::decimal")]
+    pub high: Decimal,
+    /// The roadmap's words.
+    pub words: String,
+}
+
+/// One of the roadmap's "Common Infrastructure Mistakes".
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mistake {
+    /// Which.
+    pub mistake: MistakeKind,
+    /// "Premature Optimization".
+    pub title: String,
+    /// "Over-engineering for scale you don't have".
+    pub problem: String,
+    /// "Start simple, scale when needed".
+    pub fix: String,
+}
+
+/// The roadmap's five mistakes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MistakeKind {
+    /// Over-engineering for scale you don't have.
+    PrematureOptimization,
+    /// Not knowing when things break.
+    NoMonitoring,
+    /// Deploying by hand.
+    ManualDeployments,
+    /// Leaving out security basics.
+    IgnoringSecurity,
+    /// No automated backups.
+    NoBackups,
+}
+
+/// The roadmap's architecture milestones, in its words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Architecture {
+    /// "Phase 3: Microservices (1000+ customers)".
+    pub microservices_from_customers: u64,
+    /// What it says of microservices.
+    pub microservices: String,
+    /// What it says of sharding.
+    pub sharding: String,
+    /// What it says of redundancy (availability zones, not regions).
+    pub redundancy: String,
 }
 
 /// The roadmap's security checklist and compliance notes, in its words;
@@ -110,6 +177,15 @@ pub enum DueWhen {
     Arr,
     /// Handling healthcare data, which infraplan is not told.
     HealthcareData,
+}
+
+impl Roadmap {
+    /// The mistake `kind`; the roadmap lists all five.
+    pub fn mistake(&self, kind: MistakeKind) -> Option<&Mistake> {
+        self.common_mistakes
+            .iter()
+            .find(|mistake| mistake.mistake == kind)
+    }
 }
 
 impl SecurityChecklist {

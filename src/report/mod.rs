@@ -2,6 +2,7 @@
 //! view, printed by one `render` as text, Markdown, JSON or (for `Rows`)
 //! CSV. All the words live here; only the output formats are public.
 
+pub(crate) mod audit;
 pub(crate) mod chart;
 pub(crate) mod checklist;
 pub(crate) mod compare;

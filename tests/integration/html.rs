@@ -225,7 +225,7 @@ fn every_report_renders_in_a_real_browser() {
         return;
     };
     let dir = scratch_dir("html-reports");
-    let reports: [(&str, Vec<&str>, &str); 6] = [
+    let reports: [(&str, Vec<&str>, &str); 8] = [
         (
             "plan-stage1",
             vec![
@@ -298,6 +298,16 @@ fn every_report_renders_in_a_real_browser() {
             "/total_spend/p50",
         ),
         (
+            "audit",
+            vec!["audit", "docs/examples/audit-stage1.json"],
+            "/cost/today",
+        ),
+        (
+            "checklist",
+            vec!["checklist", "--customers", "800", "--mrr", "120000"],
+            "/arr",
+        ),
+        (
             "diff",
             vec![
                 "diff",
@@ -343,8 +353,14 @@ fn every_report_renders_in_a_real_browser() {
             rendered.text.contains(&shown_total),
             "{name}: the page does not show the total {shown_total}"
         );
+        // The checklist judges no budget: it says what is delivered.
+        let verdicts: &[&str] = if name == "checklist" {
+            &["delivered by this stage's Terraform"]
+        } else {
+            &["Within guidance:", "Above guidance:", "Over the ceiling:"]
+        };
         assert!(
-            ["Within guidance:", "Above guidance:", "Over the ceiling:"]
+            verdicts
                 .iter()
                 .any(|verdict| rendered.text.contains(verdict)),
             "{name}: the page says no verdict"

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stderr)] // a check skipped for a missing tool says so
 
 mod architecture;
+mod audit;
 mod checklist;
 mod cloudflare;
 mod completions;

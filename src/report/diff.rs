@@ -73,7 +73,12 @@ struct LineView {
 #[derive(Debug, Clone, Serialize)]
 struct LineSide {
     sku: String,
-    quantity: String,
+    /// What is provisioned (instances, GB sized with headroom): what a
+    /// move adds or removes.
+    provisioned: rust_decimal::Decimal,
+    /// What is billed, after free allowances and rounding: `plan`'s
+    /// `quantity`.
+    quantity: rust_decimal::Decimal,
     unit: String,
     monthly: Money,
 }
@@ -97,7 +102,8 @@ impl DiffReport {
         };
         let line_side = |line: &crate::model::cost::PricedLine<'_>| LineSide {
             sku: line.sku.id.clone(),
-            quantity: format_quantity(line.provisioned),
+            provisioned: line.provisioned.normalize(),
+            quantity: line.quantity.normalize(),
             unit: line.sku.unit.name().to_owned(),
             monthly: line.monthly,
         };
@@ -176,7 +182,12 @@ impl DiffReport {
         ]);
         let describe = |side: &Option<LineSide>| {
             side.as_ref().map_or_else(String::new, |side| {
-                format!("{} × {} {}", side.sku, side.quantity, side.unit)
+                format!(
+                    "{} × {} {}",
+                    side.sku,
+                    format_quantity(side.provisioned),
+                    side.unit
+                )
             })
         };
         for component in &self.components {

@@ -136,10 +136,11 @@ impl Table {
     /// A GitHub-flavoured Markdown table, every column inline.
     pub(crate) fn to_markdown(&self) -> String {
         let mut out = String::new();
-        let titles: Vec<&str> = self
+        // A `|` in a title (a scenario's name) or a cell would end it.
+        let titles: Vec<String> = self
             .header
             .iter()
-            .map(|(title, _)| title.as_str())
+            .map(|(title, _)| title.replace('|', "\\|"))
             .collect();
         out.push_str(&format!("| {} |\n", titles.join(" | ")));
         let rules: Vec<&str> = self
@@ -389,6 +390,16 @@ fn width(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_escapes_pipes_in_titles_and_cells() {
+        let mut table = Table::new(&[("a|b", Align::Left), ("n", Align::Right)]);
+        table.row(vec!["x|y".to_owned(), "1".to_owned()]);
+        assert_eq!(
+            table.to_markdown(),
+            "| a\\|b | n |\n| --- | ---: |\n| x\\|y | 1 |\n"
+        );
+    }
 
     fn sample() -> Table {
         let mut table = Table::new(&[("Item", Align::Left), ("Cost", Align::Right)]);

@@ -15,7 +15,7 @@ use crate::model::stage::{
 use crate::model::usage::UsageOverrides;
 
 /// How capacity is bought.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Commitment {
     /// On-demand list prices.

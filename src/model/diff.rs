@@ -13,7 +13,7 @@ use crate::model::select::{Selection, variant_for};
 use crate::model::stage::Stages;
 
 /// How a line or component changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     /// New in the target plan.

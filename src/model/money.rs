@@ -106,6 +106,21 @@ impl Serialize for Money {
     }
 }
 
+/// A string of dollars with two decimals, as it serializes.
+impl schemars::JsonSchema for Money {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Money".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+\\.[0-9]{2}$",
+            "description": "US dollars as a string with two decimal places"
+        })
+    }
+}
+
 /// `value / 100`, exactly, by moving the decimal point where it can: the
 /// same number a division gives, without a division's cost.
 fn hundredth(value: Decimal) -> Decimal {
@@ -157,6 +172,21 @@ impl fmt::Display for Percent {
 impl Serialize for Percent {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&format_args!("{:.1}", self.shown()))
+    }
+}
+
+/// A string of percent with one decimal, as it serializes.
+impl schemars::JsonSchema for Percent {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Percent".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+\\.[0-9]$",
+            "description": "a percentage as a string with one decimal place"
+        })
     }
 }
 

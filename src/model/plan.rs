@@ -51,7 +51,7 @@ pub struct Scenario {
 }
 
 /// How a total measures up to the roadmap's budget guidance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Under the stage's guidance (and so under the ceiling).

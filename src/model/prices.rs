@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::exact;
 
 /// A priced unit of something a provider sells.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sku {
     /// Unique id, prefixed with the provider: `aws.ec2.m6i-large`.
@@ -44,7 +44,7 @@ pub struct Sku {
 }
 
 /// A price for committing to a year, cited like the on-demand one.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommittedPrice {
     /// Effective price per unit over the term.
@@ -57,7 +57,7 @@ pub struct CommittedPrice {
 }
 
 /// A free monthly allowance, cited like a price.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FreeAllowance {
     /// Things (requests, GB, GB-seconds, emails) a month not billed, counted
@@ -69,7 +69,7 @@ pub struct FreeAllowance {
 }
 
 /// Where a price was published and read.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriceSource {
     /// The provider's public page for the price: where a user checks it.
@@ -85,7 +85,7 @@ pub struct PriceSource {
 }
 
 /// What one unit of a price buys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Unit {
     /// One resource running for one hour.
     #[serde(rename = "hour")]

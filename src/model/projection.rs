@@ -210,7 +210,7 @@ pub struct Month<'a> {
 }
 
 /// A component whose infrastructure changes from one month to the next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ComponentChange {
     /// How: added, removed, replaced or resized.
     pub change: Change,

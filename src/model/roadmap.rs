@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::exact;
 
 /// `roadmap.json`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Roadmap {
     pub(crate) schema_version: u32,
@@ -35,7 +35,7 @@ pub struct Roadmap {
 }
 
 /// One of the roadmap's "Typical SaaS Costs".
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CostBenchmark {
     /// The MRR it is typical at.
@@ -52,7 +52,7 @@ pub struct CostBenchmark {
 }
 
 /// One of the roadmap's "Common Infrastructure Mistakes".
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mistake {
     /// Which.
@@ -66,7 +66,7 @@ pub struct Mistake {
 }
 
 /// The roadmap's five mistakes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MistakeKind {
     /// Over-engineering for scale you don't have.
@@ -82,7 +82,7 @@ pub enum MistakeKind {
 }
 
 /// The roadmap's architecture milestones, in its words.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Architecture {
     /// "Phase 3: Microservices (1000+ customers)".
@@ -97,7 +97,7 @@ pub struct Architecture {
 
 /// The roadmap's security checklist and compliance notes, in its words;
 /// each item's owner and pointer are infraplan's.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityChecklist {
     /// "Essential (Do Now)", "Important (Within 3 Months)", "Advanced
@@ -110,7 +110,7 @@ pub struct SecurityChecklist {
 }
 
 /// One tier of the checklist.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistTier {
     /// "Essential".
@@ -124,7 +124,7 @@ pub struct ChecklistTier {
 }
 
 /// One item of the checklist.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
     /// The roadmap's words ("HTTPS everywhere").
@@ -136,7 +136,7 @@ pub struct ChecklistItem {
 }
 
 /// Whose work a checklist item is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Owner {
     /// Infrastructure: a stage's Terraform can deliver it.
@@ -148,7 +148,7 @@ pub enum Owner {
 }
 
 /// A compliance note.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Compliance {
     /// "SOC 2".
@@ -168,7 +168,7 @@ pub struct Compliance {
 }
 
 /// What makes a compliance regime due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueWhen {
     /// Customers in the EU (`--eu-customers`).
@@ -201,7 +201,7 @@ impl SecurityChecklist {
 }
 
 /// The uptime target.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Uptime {
     /// Percent.
@@ -212,7 +212,7 @@ pub struct Uptime {
 }
 
 /// The backup schedule.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Backups {
     /// "Daily: Full backups (keep 30 days)".
@@ -224,7 +224,7 @@ pub struct Backups {
 }
 
 /// One line of the backup schedule.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupStep {
     /// How often.
@@ -234,7 +234,7 @@ pub struct BackupStep {
 }
 
 /// "Alert Thresholds".
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alerts {
     /// Error rate > 1%.

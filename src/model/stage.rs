@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::exact;
 
 /// One `stages/*.json` file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     /// The file format's version.
@@ -38,7 +38,7 @@ pub struct Stage {
 }
 
 /// An inclusive range of customer counts; no `max` means no upper end.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerRange {
     /// The smallest count in the range.
@@ -56,7 +56,7 @@ impl CustomerRange {
 }
 
 /// The roadmap's "Cost: $low–high/month" for a stage.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     /// Bottom of the band, US dollars per month.
@@ -68,7 +68,7 @@ pub struct Band {
 }
 
 /// What the roadmap's budget guidance says for a stage.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     /// The guidance's label in the roadmap ("Start", "Growing", "Scaled").
@@ -81,7 +81,7 @@ pub struct Budget {
 }
 
 /// A stage's budget guidance: a fixed monthly amount or a share of MRR.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum Guidance {
     /// Under this many dollars a month.
@@ -91,7 +91,7 @@ pub enum Guidance {
 }
 
 /// A default usage value and why it is what it is.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsageDefault {
     /// Amount per customer per month.
@@ -104,7 +104,7 @@ pub struct UsageDefault {
 }
 
 /// The components one platform runs for a stage.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     /// What it is, for listings ("Heroku dynos and add-ons").
@@ -122,7 +122,7 @@ pub struct Variant {
 }
 
 /// How a variant's Terraform delivers a checklist item.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
     /// The resources that deliver it, as Terraform addresses
@@ -133,7 +133,7 @@ pub struct Delivery {
 }
 
 /// A cost the plan names but does not price.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unpriced {
     /// What costs money.
@@ -143,7 +143,7 @@ pub struct Unpriced {
 }
 
 /// A part of the stack (web app, database, CDN), priced in one or more lines.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
     /// Short id the templates use (`web`, `database`).
@@ -157,7 +157,7 @@ pub struct Component {
 }
 
 /// One priced line: which SKU, and how much of it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(try_from = "WrittenLine", into = "WrittenLine")]
 pub struct Line {
     /// Tells apart lines of one component that price the same SKU
@@ -176,7 +176,7 @@ pub struct Line {
 /// `count`, `usage` and `per_instance`. Read through this flat form rather
 /// than serde's `flatten`, which buffers every line before reading it and
 /// does not support `deny_unknown_fields`.
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WrittenLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -261,7 +261,7 @@ pub enum SkuChoice {
 }
 
 /// Tiers of SKUs by a metric's total (customers × usage per customer).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tiers {
     /// The metric (`customers`, or a usage metric).
@@ -272,7 +272,7 @@ pub struct Tiers {
 }
 
 /// One tier.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// The largest total this tier serves; none means no limit.
@@ -294,7 +294,7 @@ pub enum Quantity {
 }
 
 /// A number of running resources.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum Count {
     /// Always this many.
@@ -304,7 +304,7 @@ pub enum Count {
 }
 
 /// Instances that grow with customers.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     /// Customers one instance serves.
@@ -316,7 +316,7 @@ pub struct Scale {
 }
 
 /// Usage: customers × usage per customer × `multiplier`, at least `minimum`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsageRule {
     /// The usage metric.
@@ -341,7 +341,7 @@ fn one() -> Decimal {
 }
 
 /// So much per running instance of another component.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerInstance {
     /// The component whose instances are counted.

@@ -33,7 +33,7 @@ pub enum UsageError {
 }
 
 /// Usage per customer per month that replaces stage defaults.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct UsageOverrides {
     per_customer: IndexMap<String, Decimal>,
 }

@@ -14,7 +14,7 @@ use crate::model::plan::Verdict;
 use crate::model::roadmap::{MistakeKind, Roadmap};
 
 /// The audit; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct AuditReport {
     schema_version: u32,
     customers: u64,
@@ -29,7 +29,7 @@ pub(crate) struct AuditReport {
     generate_command: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct FindingView {
     part: Part,
     standing: Standing,
@@ -40,7 +40,7 @@ struct FindingView {
     reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct CostView {
     today: Money,
     share_of_mrr: Option<Percent>,
@@ -55,7 +55,7 @@ struct CostView {
     benchmark: Option<BenchmarkView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct BenchmarkView {
     low: Money,
     high: Money,
@@ -63,7 +63,7 @@ struct BenchmarkView {
     from: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct MistakeView {
     mistake: MistakeKind,
     title: String,

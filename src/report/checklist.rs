@@ -14,7 +14,7 @@ use crate::model::plan::{Data, Plan};
 use crate::model::roadmap::Owner;
 
 /// The checklist; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct ChecklistReport {
     schema_version: u32,
     stage: u32,
@@ -29,7 +29,7 @@ pub(crate) struct ChecklistReport {
     start_with: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct TierView {
     tier: String,
     due: String,
@@ -37,7 +37,7 @@ struct TierView {
     items: Vec<ItemView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct ItemView {
     item: String,
     owner: Owner,
@@ -52,7 +52,7 @@ struct ItemView {
     text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct ComplianceView {
     name: String,
     applies_to: String,

@@ -18,7 +18,7 @@ use crate::model::plan::Plan;
 const DIFFERING_LINES: usize = 8;
 
 /// The comparison; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct CompareReport {
     schema_version: u32,
     scenarios: Vec<ScenarioColumn>,
@@ -31,7 +31,7 @@ pub(crate) struct CompareReport {
     pub(crate) attachments: Attachments,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct SwitchView {
     from: String,
     from_platform: String,
@@ -43,7 +43,7 @@ struct SwitchView {
     payback_months: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct ScenarioColumn {
     name: String,
     customers: u64,
@@ -61,7 +61,7 @@ struct ScenarioColumn {
 /// A row of the side-by-side table: its label and how to fill a cell.
 type Row = (&'static str, fn(&ScenarioColumn) -> String);
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct DifferingLineView {
     component: String,
     sku: String,

@@ -15,7 +15,7 @@ use crate::model::plan::{Plan, Verdict};
 use crate::printable::escape_controls;
 
 /// The move; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct DiffReport {
     schema_version: u32,
     from: Side,
@@ -34,7 +34,7 @@ pub(crate) struct DiffReport {
     payback_months: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct Side {
     name: String,
     customers: u64,
@@ -46,13 +46,13 @@ struct Side {
     verdict: Verdict,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct StageChange {
     from: u32,
     to: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct ComponentView {
     id: String,
     name: String,
@@ -62,7 +62,7 @@ struct ComponentView {
     lines: Vec<LineView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct LineView {
     change: Change,
     from: Option<LineSide>,
@@ -70,7 +70,7 @@ struct LineView {
     cost_change: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct LineSide {
     sku: String,
     /// What is provisioned (instances, GB sized with headroom): what a

@@ -12,7 +12,7 @@ use crate::model::stage::{Count, Guidance, Line, Quantity, SkuChoice, Stage, Sta
 
 /// `infraplan stages`: every stage, with its range, band, budget, usage
 /// defaults and components.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct StagesListing<'a> {
     schema_version: u32,
     stages: &'a [Stage],
@@ -53,7 +53,7 @@ impl Report for StagesListing<'_> {
 }
 
 /// `infraplan prices`: every SKU with its price and source.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct PricesListing<'a> {
     schema_version: u32,
     skus: Vec<&'a Sku>,

@@ -11,6 +11,7 @@ pub(crate) mod html;
 pub(crate) mod listing;
 pub(crate) mod plan;
 pub(crate) mod roadmap;
+pub(crate) mod schemas;
 pub(crate) mod simulation;
 pub(crate) mod sources;
 pub(crate) mod table;
@@ -114,7 +115,7 @@ pub fn csv_row(fields: &[&str]) -> String {
 
 /// The six facts every report gives about a planned scenario; flattened into
 /// each report's JSON, so the keys sit beside the report's own.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlanSummary {
     pub(crate) stage: u32,
     pub(crate) stage_name: String,
@@ -139,7 +140,7 @@ impl PlanSummary {
 }
 
 /// When moving to the next stage pays; plan and roadmap show it.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub(crate) struct MoveView {
     pub(crate) stage: u32,
     /// The next stage's monthly cost at today's customers.

@@ -27,7 +27,7 @@ enum Layout {
 }
 
 /// The plan as every format shows it; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct PlanReport {
     schema_version: u32,
     scenario: ScenarioView,
@@ -48,7 +48,7 @@ pub(crate) struct PlanReport {
     sensitivity: Option<SensitivityView>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 struct EconomicsView {
     /// The stage's cost with every usage at zero, at this customer count.
     baseline: Money,
@@ -62,14 +62,14 @@ struct EconomicsView {
     pre_revenue: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 struct PerCustomerView {
     total: Money,
     baseline: Money,
     usage: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct SensitivityView {
     /// How far each assumption moves either way, percent.
     percent: u32,
@@ -86,7 +86,7 @@ fn driver_names(driver: &Driver) -> (String, String) {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct SwingView {
     /// `customers`, or the usage metric.
     driver: String,
@@ -100,7 +100,7 @@ struct SwingView {
     crosses_a_stage: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 struct MovedView {
     value: Decimal,
     monthly_total: Money,
@@ -117,7 +117,7 @@ impl From<Moved> for MovedView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct ScenarioView {
     customers: u64,
     mrr: Money,
@@ -127,7 +127,7 @@ struct ScenarioView {
     usage_overrides: IndexMap<String, Decimal>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct StageView {
     number: u32,
     name: String,
@@ -137,20 +137,20 @@ struct StageView {
     reason: ReasonView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct BandView {
     low: Money,
     high: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum ReasonView {
     InRange,
     Forced { natural_stage: u32 },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct LineView {
     component: String,
     component_name: String,
@@ -170,7 +170,7 @@ struct LineView {
 }
 
 /// Where a price was published and the date it was read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct SourceView {
     pub(crate) url: String,
     pub(crate) as_of: String,
@@ -196,7 +196,7 @@ impl SourceView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct BudgetView {
     share_of_mrr: Option<Percent>,
     verdict: Verdict,
@@ -204,7 +204,7 @@ struct BudgetView {
     ceiling: CeilingView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct GuidanceView {
     label: String,
     kind: &'static str,
@@ -212,13 +212,13 @@ struct GuidanceView {
     amount: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct CeilingView {
     percent_of_mrr: Decimal,
     amount: Money,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct AlternativeView {
     number: u32,
     name: String,

@@ -17,7 +17,7 @@ use crate::model::projection::{ComponentChange, Growth, Month, Quarter, Upgrade}
 use crate::model::stage::Stages;
 
 /// The roadmap; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct RoadmapReport {
     schema_version: u32,
     growth: Option<GrowthView>,
@@ -33,7 +33,7 @@ pub(crate) struct RoadmapReport {
     pub(crate) attachments: Attachments,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct GrowthView {
     customers: u64,
     mrr: Money,
@@ -42,7 +42,7 @@ struct GrowthView {
     churn_percent: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct MonthView {
     month: u32,
     customers: u64,
@@ -66,7 +66,7 @@ struct MonthView {
     levers: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct QuarterView {
     months: String,
     upgrades: Vec<String>,

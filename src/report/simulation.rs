@@ -19,13 +19,14 @@ const DISTRIBUTION: &str =
     "each path draws its rates once, uniformly from each range, and keeps them";
 
 /// The simulation; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct SimulationReport {
     schema_version: u32,
     paths: u32,
     /// A string: a 64-bit seed does not survive a JSON number in most
     /// readers, and the seed is what reproduces the run.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     seed: u64,
     assumptions: Assumptions,
     months: Vec<MonthView>,
@@ -36,7 +37,7 @@ pub(crate) struct SimulationReport {
     pub(crate) attachments: Attachments,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct Assumptions {
     customers: u64,
     mrr: Money,
@@ -50,7 +51,7 @@ struct Assumptions {
     distribution: &'static str,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 struct RangeView {
     low: Decimal,
     high: Decimal,
@@ -65,7 +66,7 @@ impl From<Range> for RangeView {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 struct SpreadView<T> {
     p10: T,
     p50: T,
@@ -89,7 +90,7 @@ impl<T: std::fmt::Display> SpreadView<T> {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct MonthView {
     month: u32,
     customers: SpreadView<u64>,
@@ -102,13 +103,13 @@ struct MonthView {
     over_ceiling_percent: Percent,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 struct StageShare {
     stage: u32,
     percent_of_paths: Percent,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 struct StageReachedView {
     stage: u32,
     /// The first month at which half the paths are in this stage or later.

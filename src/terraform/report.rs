@@ -13,7 +13,7 @@ use crate::terraform::regenerate::reconcile::{Outcome, SIDECAR_SUFFIX};
 use crate::terraform::regenerate::write::Strategy;
 
 /// What `generate` reports; its JSON form is documented in `docs/json.md`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub(crate) struct GenerateReport {
     schema_version: u32,
     out: String,
@@ -29,7 +29,7 @@ pub(crate) struct GenerateReport {
     diff: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 struct FileView {
     path: String,
     outcome: Outcome,

@@ -18,6 +18,7 @@ mod plan;
 mod properties;
 mod regenerate;
 mod scenarios;
+mod schemas;
 mod shared;
 mod simulation;
 mod support;

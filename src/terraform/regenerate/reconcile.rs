@@ -20,7 +20,7 @@ use crate::terraform::regenerate::write::FileState;
 pub(crate) const SIDECAR_SUFFIX: &str = ".infraplan-new";
 
 /// What happens to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Outcome {
     /// New: written.

@@ -39,7 +39,7 @@ const BASE_SUFFIX: &str = ".base";
 pub(crate) const MANIFEST_SCHEMA_VERSION: u32 = 3;
 
 /// `.infraplan/manifest.json`: what infraplan wrote, and from what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Manifest {
     /// The format's version.
@@ -61,7 +61,7 @@ pub(crate) struct Manifest {
 }
 
 /// The inputs of a rendering and the files it wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Inputs {
     /// SHA-256 of infraplan's version, the template context and every
@@ -72,7 +72,7 @@ pub(crate) struct Inputs {
 }
 
 /// The scenario a folder was generated for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ManifestScenario {
     /// Customers.
@@ -92,7 +92,7 @@ pub(crate) struct ManifestScenario {
 }
 
 /// One tracked file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ManifestFile {
     /// Its name in the folder.
@@ -105,7 +105,9 @@ pub(crate) struct ManifestFile {
 }
 
 /// Where a tracked file stands between the user and infraplan.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum FileState {
     /// Nothing waits for the user.
@@ -134,7 +136,7 @@ pub(crate) fn sha256(text: &str) -> String {
 }
 
 /// How a folder is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Strategy {
     /// Built beside and swapped in, all or nothing.

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::simulation::PATHS;
 use crate::support::{infraplan_ok, scratch_dir, snapshot_settings};
 use crate::terraform::tool;
 
@@ -280,21 +281,7 @@ fn every_report_renders_in_a_real_browser() {
         ),
         (
             "simulation",
-            vec![
-                "roadmap",
-                "--customers",
-                "20",
-                "--mrr",
-                "2000",
-                "--growth",
-                "10..40",
-                "--churn",
-                "1..5",
-                "--months",
-                "36",
-                "--paths",
-                "2000",
-            ],
+            [&PATHS[..13], &["--paths", "2000"][..]].concat(),
             "/total_spend/p50",
         ),
         (

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use crate::simulation::PATHS;
 use crate::support::{VARIANTS, fixture, infraplan_ok, project_dir, scratch_dir};
 
 /// The Python that has `jsonschema`: `$JSONSCHEMA_PYTHON`, or the virtual
@@ -124,21 +125,7 @@ fn every_json_report_validates_against_its_schema() {
     runs.push(("roadmap", owned(&["roadmap", "--from-file", &months])));
     runs.push((
         "roadmap-paths",
-        owned(&[
-            "roadmap",
-            "--customers",
-            "20",
-            "--mrr",
-            "2000",
-            "--growth",
-            "10..40",
-            "--churn",
-            "1..5",
-            "--months",
-            "36",
-            "--paths",
-            "500",
-        ]),
+        owned(&[&PATHS[..13], &["--paths", "500"][..]].concat()),
     ));
     runs.push((
         "roadmap-paths",

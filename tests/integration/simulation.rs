@@ -4,8 +4,9 @@ use serde_json::Value;
 
 use crate::support::{infraplan, infraplan_ok, scratch_dir, snapshot_settings};
 
-/// The example: ten thousand paths over three years.
-const PATHS: [&str; 15] = [
+/// The example: ten thousand paths over three years; `PATHS[..13]`
+/// is it without its path count.
+pub(crate) const PATHS: [&str; 15] = [
     "roadmap",
     "--paas",
     "heroku",

@@ -1,14 +1,12 @@
-//! Every data loader on arbitrary text: stage, price, usage, scenarios and
-//! months files, and a generated folder's manifest. The first byte picks the
-//! loader; the rest is the file. Loaders may refuse anything; they must never
-//! panic.
+//! Every public data loader on arbitrary text: stage, price, usage,
+//! scenarios, months and audit files. The first byte picks the loader; the
+//! rest is the file. Loaders may refuse anything; they must never panic.
 
 #![no_main]
 
 use infraplan::model::prices::Catalog;
 use infraplan::model::stage::Stages;
-use infraplan::catalog::{SourceFile, embedded, parse, scenarios};
-use infraplan::terraform::regenerate::write::Manifest;
+use infraplan::catalog::{SourceFile, embedded, scenarios};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -79,7 +77,7 @@ fuzz_target!(|input: &[u8]| {
             let _ = scenarios::load_months(&file("months.json", text));
         }
         _ => {
-            let _ = parse::<Manifest>(&file("manifest.json", text));
+            let _ = infraplan::catalog::audit::load(&file("audit.json", text));
         }
     }
 });

@@ -6,7 +6,7 @@ pub(crate) mod commands;
 #[cfg(test)]
 mod regeneration_tests;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::app::cli::{Cli, Command, DataArgs, GenerateArgs, ScenarioArgs};
@@ -106,15 +106,40 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         )));
     }
     let data = load_data(&cli.data)?;
-    let report_file = match &cli.command {
-        Command::Plan(args) => args.report_file.path.clone(),
-        Command::Compare(args) => args.report_file.path.clone(),
-        Command::Roadmap(args) => args.report_file.path.clone(),
-        Command::Diff(args) => args.report_file.path.clone(),
-        Command::Checklist(args) => args.report_file.path.clone(),
-        Command::Audit(args) => args.report_file.path.clone(),
-        _ => None,
+    // Where the report goes, and the files it reads, which it must not
+    // overwrite.
+    let (report_file, inputs): (Option<PathBuf>, Vec<Option<&Path>>) = match &cli.command {
+        Command::Plan(args) => (
+            args.report_file.path.clone(),
+            vec![args.scenario.usage.as_deref()],
+        ),
+        Command::Compare(args) => (args.report_file.path.clone(), vec![args.file.as_deref()]),
+        Command::Roadmap(args) => (
+            args.report_file.path.clone(),
+            vec![args.from_file.as_deref(), args.usage.as_deref()],
+        ),
+        Command::Diff(args) => (args.report_file.path.clone(), vec![args.usage.as_deref()]),
+        Command::Checklist(args) => (
+            args.report_file.path.clone(),
+            vec![args.scenario.usage.as_deref()],
+        ),
+        Command::Audit(args) => (
+            args.report_file.path.clone(),
+            vec![Some(args.file.as_path())],
+        ),
+        _ => (None, Vec::new()),
     };
+    if let Some(out) = &report_file
+        && let Some(input) = inputs
+            .into_iter()
+            .flatten()
+            .find(|input| same_file(input, out))
+    {
+        return Err(Error::usage(
+            "--out",
+            Problem::OutIsAnInput(input.display().to_string()),
+        ));
+    }
     let fit = if cli.wide {
         Fit::Wide
     } else {
@@ -212,6 +237,15 @@ fn audit_command(data: &Data, path: &Path, format: Format, fit: Fit) -> Result<O
     Ok(Outcome::ok(render(&report, format, fit)))
 }
 
+/// Whether `one` and `other` name the same file (one that exists, or the
+/// same path).
+fn same_file(one: &Path, other: &Path) -> bool {
+    match (one.canonicalize(), other.canonicalize()) {
+        (Ok(one), Ok(other)) => one == other,
+        _ => one == other,
+    }
+}
+
 /// Writes a report's output to `path` (`--out FILE`) whole: into a file
 /// beside it first, then renamed over it, so a reader never sees half of
 /// it and a failure leaves the old file as it was.
@@ -230,8 +264,14 @@ fn write_report(mut outcome: Outcome, path: &std::path::Path) -> Result<Outcome,
     let mut partial = name.to_owned();
     partial.push(format!(".infraplan-partial-{}", std::process::id()));
     let partial = path.with_file_name(partial);
-    let written =
-        std::fs::write(&partial, &outcome.stdout).and_then(|()| std::fs::rename(&partial, path));
+    let written = std::fs::File::create(&partial)
+        .and_then(|mut file| {
+            std::io::Write::write_all(&mut file, outcome.stdout.as_bytes())?;
+            // On disk before it takes the name: a crash leaves the old file
+            // or the new one, never a part.
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&partial, path));
     if let Err(source) = written {
         let _ = std::fs::remove_file(&partial);
         return Err(cannot(source));

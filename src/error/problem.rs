@@ -31,6 +31,8 @@ pub enum Problem {
     Empty(&'static str),
     /// A count that must be 1 or more.
     AtLeastOne,
+    /// `--out` names a file the command reads.
+    OutIsAnInput(String),
     /// More months than `roadmap` plans.
     TooManyMonths(usize),
 
@@ -351,6 +353,11 @@ impl fmt::Display for Problem {
                 "is {found}, but this infraplan reads version {reads}; update the file or infraplan"
             ),
             Problem::AtLeastOne => f.write_str("is 0; it is 1 or more"),
+            Problem::OutIsAnInput(path) => write!(
+                f,
+                "names {}, which this command reads; write the report to another file",
+                shown(path)
+            ),
             Problem::Empty(what) => write!(f, "lists no {what}"),
             Problem::TooManyMonths(count) => {
                 write!(f, "lists {count} months; infraplan plans at most {MAX_MONTHS}")

@@ -263,12 +263,15 @@ pub fn audit<'a>(setup: &Setup, plan: Plan<'a>, roadmap: &Roadmap) -> Audit<'a> 
             .iter()
             .any(|component| component.id == id)
     };
+    // A part the stage has not reached yet is no harm when it is there:
+    // the roadmap's premature optimization is microservices, sharding and
+    // the like, judged on their own below.
     let by_component = |part, has: bool, id: &'static str| Finding {
         part,
-        standing: match (has, calls_for(id)) {
-            (true, true) | (false, false) => Standing::Matching,
-            (true, false) => Standing::Ahead,
-            (false, true) => Standing::Behind,
+        standing: if !has && calls_for(id) {
+            Standing::Behind
+        } else {
+            Standing::Matching
         },
         why: Why::Component(id),
     };
@@ -360,9 +363,6 @@ pub fn audit<'a>(setup: &Setup, plan: Plan<'a>, roadmap: &Roadmap) -> Audit<'a> 
             standing: match setup.backups {
                 Backups::None => Standing::Missing,
                 Backups::Manual => Standing::Behind,
-                // Multi-AZ databases carry the roadmap's continuous
-                // transaction logs; daily copies alone fall short there.
-                Backups::Daily if on_aws => Standing::Behind,
                 Backups::Daily | Backups::DailyAndPointInTime => Standing::Matching,
             },
             why: Why::Mistake(MistakeKind::NoBackups),
@@ -437,23 +437,20 @@ pub fn audit<'a>(setup: &Setup, plan: Plan<'a>, roadmap: &Roadmap) -> Audit<'a> 
 }
 
 /// The roadmap's typical monthly cost at `mrr`: between two of its points,
-/// each end interpolated in a straight line; outside them, the nearest
-/// point's ends as shares of MRR. `None` without revenue or points.
+/// each end interpolated in a straight line; above the last, its ends as
+/// shares of MRR. `None` below its first point (the roadmap gives none
+/// there, and shares of a small MRR fall under any stage's real cost).
 pub fn benchmark(points: &[CostBenchmark], mrr: Decimal) -> Option<Benchmark> {
-    if mrr <= Decimal::ZERO {
-        return None;
-    }
     let first = points.first()?;
     let last = points.last()?;
-    let scaled = |point: &CostBenchmark| Benchmark {
-        low: Money::round(point.low * mrr / point.mrr),
-        high: Money::round(point.high * mrr / point.mrr),
-    };
-    if mrr <= first.mrr {
-        return Some(scaled(first));
+    if mrr < first.mrr {
+        return None;
     }
     if mrr >= last.mrr {
-        return Some(scaled(last));
+        return Some(Benchmark {
+            low: Money::round(last.low * mrr / last.mrr),
+            high: Money::round(last.high * mrr / last.mrr),
+        });
     }
     points.windows(2).find_map(|pair| {
         let (below, above) = (&pair[0], &pair[1]);
@@ -513,12 +510,9 @@ mod tests {
             }
         );
         assert_eq!(
-            at(5_000),
-            Benchmark {
-                low: money(250),
-                high: money(750)
-            },
-            "5-15% below"
+            benchmark(&points(), Decimal::from(9_999)),
+            None,
+            "none below $10k"
         );
         assert_eq!(
             at(200_000),

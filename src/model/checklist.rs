@@ -12,6 +12,8 @@ use super::stage::{Delivery, Variant};
 pub enum Status<'a> {
     /// The variant's Terraform delivers it.
     Delivered(&'a Delivery),
+    /// The variant's Terraform delivers part of it.
+    PartlyDelivered(&'a Delivery),
     /// Infrastructure work this stage's Terraform does not do.
     NotInThisStage,
     /// The application's code.
@@ -91,7 +93,8 @@ pub fn checklist<'a>(
                     .map(|item| ItemStatus {
                         item,
                         status: match (item.owner, variant.security.get(&item.item)) {
-                            (_, Some(delivery)) => Status::Delivered(delivery),
+                            (_, Some(delivery)) if delivery.whole => Status::Delivered(delivery),
+                            (_, Some(delivery)) => Status::PartlyDelivered(delivery),
                             (Owner::Infrastructure, None) => Status::NotInThisStage,
                             (Owner::Application, None) => Status::Application,
                             (Owner::Team, None) => Status::Team,
@@ -106,8 +109,9 @@ pub fn checklist<'a>(
             .map(|note| ComplianceStatus {
                 note,
                 due: match note.due_when {
+                    // Without --eu-customers infraplan has not been told.
                     DueWhen::EuCustomers if eu_customers => Due::Yes,
-                    DueWhen::EuCustomers => Due::No,
+                    DueWhen::EuCustomers => Due::NotKnown,
                     DueWhen::Arr => match note.due_from_arr {
                         Some(threshold) if arr >= threshold => Due::Yes,
                         Some(_) => Due::No,

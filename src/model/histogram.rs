@@ -5,8 +5,10 @@
 //! exactly. Above, each doubling is split into 256 buckets, so a bucket is
 //! at most 1/256 (0.4%) of the numbers it holds wide. Each bucket keeps
 //! the lowest and highest number it saw: a percentile that falls in a
-//! bucket holding one number is that number exactly, and otherwise lies
-//! between the two, within the bucket's width of the exact one.
+//! bucket holding one number is that number exactly, and otherwise is the
+//! bucket's lowest or highest, whichever its rank in the bucket is nearer:
+//! always a number some path has, within the bucket's width of the exact
+//! one.
 //!
 //! Buckets are allocated 64 at a time (a quarter of a doubling), when a
 //! number first falls among them: memory follows the span of the numbers,
@@ -90,8 +92,8 @@ impl Histogram {
     }
 
     /// The number of nearest rank `rank` (1 for the lowest), or `None` past
-    /// the count. Exact when its bucket holds one distinct number; else
-    /// placed between the bucket's lowest and highest by its rank there.
+    /// the count. Exact when its bucket holds one distinct number; else the
+    /// bucket's lowest or highest, whichever the rank is nearer.
     pub fn at_rank(&self, rank: u64) -> Option<u64> {
         if rank == 0 || rank > self.count {
             return None;
@@ -102,10 +104,11 @@ impl Histogram {
             let count = u64::from(bucket.count);
             if below + count >= rank {
                 let within = rank - below - 1;
-                let span = u128::from(bucket.highest - bucket.lowest);
-                let step = span * u128::from(within) / u128::from(count - 1).max(1);
-                // `step` is at most `span`, which fits the bucket.
-                return Some(bucket.lowest + u64::try_from(step).unwrap_or(0));
+                return Some(if 2 * within < count {
+                    bucket.lowest
+                } else {
+                    bucket.highest
+                });
             }
             below += count;
         }
@@ -118,8 +121,10 @@ impl Histogram {
     /// which may exceed this histogram's own when some values were kept
     /// apart (they rank above every one here).
     pub fn percentile(&self, percent: u64, total: u64) -> Option<u64> {
-        let rank = (total * percent).div_ceil(100).max(1);
-        self.at_rank(rank)
+        let rank = (u128::from(total) * u128::from(percent))
+            .div_ceil(100)
+            .max(1);
+        self.at_rank(u64::try_from(rank).unwrap_or(u64::MAX))
     }
 }
 

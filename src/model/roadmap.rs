@@ -159,8 +159,10 @@ pub struct Compliance {
     pub due_when: DueWhen,
     /// The roadmap's list under it.
     pub requirements: Vec<String>,
-    /// The roadmap's advice for it ("SOC 2 when targeting enterprise (~$500k ARR)").
-    pub guidance: String,
+    /// The roadmap's advice for it ("SOC 2 when targeting enterprise (~$500k
+    /// ARR)"), where it gives one.
+    #[serde(default)]
+    pub guidance: Option<String>,
     /// The annual recurring revenue from which it is due, where the
     /// roadmap gives one.
     #[serde(default, deserialize_with = "exact::option")]

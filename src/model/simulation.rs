@@ -109,8 +109,8 @@ pub struct UncertainGrowth {
 }
 
 /// The 10th, 50th and 90th percentiles of a value over the paths (nearest
-/// rank, read from a [`Histogram`]: exact for a value many paths share,
-/// else within 0.4% of it).
+/// rank, read from a [`Histogram`]: exact where the rank's bucket holds
+/// one value, else a value some path has within 0.4% of it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spread<T> {
     /// One path in ten is at or below this.

@@ -130,6 +130,22 @@ pub struct Delivery {
     pub resources: Vec<String>,
     /// What they cover, and what is left to the platform or the team.
     pub scope: String,
+    /// Whether they deliver the whole item; `false` when part of it is
+    /// left to the platform or the app (the scope says which).
+    #[serde(default = "whole", skip_serializing_if = "is_whole")]
+    pub whole: bool,
+}
+
+fn whole() -> bool {
+    true
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn is_whole(whole: &bool) -> bool {
+    *whole
 }
 
 /// A cost the plan names but does not price.

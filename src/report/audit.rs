@@ -27,6 +27,9 @@ pub(crate) struct AuditReport {
     mistakes: Vec<MistakeView>,
     next_steps: Vec<String>,
     generate_command: String,
+    /// The roadmap's lowest benchmark, for the text when none applies.
+    #[serde(skip)]
+    benchmark_from: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -83,7 +86,7 @@ impl AuditReport {
                 part: finding.part,
                 standing: finding.standing,
                 today: today_text(finding.part, setup),
-                reason: reason_text(finding, audit, roadmap),
+                reason: reason_text(finding, audit, roadmap, setup),
             })
             .collect();
         let generate_command = format!(
@@ -157,6 +160,10 @@ impl AuditReport {
                 .collect(),
             next_steps,
             generate_command,
+            benchmark_from: roadmap
+                .cost_benchmarks
+                .first()
+                .map_or_else(String::new, |point| point.words.clone()),
         }
     }
 
@@ -229,7 +236,10 @@ impl AuditReport {
                 benchmark.high,
                 benchmark.from.join("; ")
             ),
-            None => "The roadmap's benchmark of typical SaaS costs needs revenue to scale by.".to_owned(),
+            None => format!(
+                "The roadmap's typical SaaS costs start higher than this MRR ({}); none applies yet.",
+                self.benchmark_from
+            ),
         });
         lines
     }
@@ -289,14 +299,18 @@ impl Report for AuditReport {
     fn to_document(&self) -> Document {
         let mut document = Document::new(format!("infraplan audit: stage {}", self.stage));
         document.paragraph(self.heading());
+        document.paragraph(format!(
+            "Setup: {} parts missing, {} behind, {} ahead of the stage; {} of the roadmap's common mistakes apply.",
+            self.count(Standing::Missing),
+            self.count(Standing::Behind),
+            self.count(Standing::Ahead),
+            self.mistakes.len()
+        ));
         document.push(Block::Verdict {
             verdict: self.cost.verdict,
             text: format!(
-                "today's {} a month, against the stage's guidance; {} parts missing, {} behind, {} ahead of the stage.",
-                self.cost.today,
-                self.count(Standing::Missing),
-                self.count(Standing::Behind),
-                self.count(Standing::Ahead)
+                "cost: today's {} a month against the stage's guidance of {}.",
+                self.cost.today, self.cost.guidance
             ),
         });
         document.table("Today's setup against the stage", self.findings_table());
@@ -412,7 +426,7 @@ fn today_text(part: Part, setup: &Setup) -> String {
 
 /// Why `finding` stands where it does, in the roadmap's words where it has
 /// them.
-fn reason_text(finding: &Finding, audit: &Audit<'_>, roadmap: &Roadmap) -> String {
+fn reason_text(finding: &Finding, audit: &Audit<'_>, roadmap: &Roadmap, setup: &Setup) -> String {
     let stage = audit.plan.selection.stage;
     match finding.why {
         Why::Component(id) => match audit
@@ -427,12 +441,25 @@ fn reason_text(finding: &Finding, audit: &Audit<'_>, roadmap: &Roadmap) -> Strin
                 "stage {} has {}: {}",
                 stage.number, component.name, component.why
             ),
-            None => format!(
-                "stage {} ({}) has no {} yet",
-                stage.number,
-                stage.name,
-                part_name(finding.part).to_lowercase()
-            ),
+            None => {
+                let early = match finding.part {
+                    Part::Cache => setup.cache,
+                    Part::Cdn => setup.cdn,
+                    Part::BackgroundWorkers => setup.background_workers,
+                    _ => false,
+                };
+                format!(
+                    "stage {} ({}) has no {} yet{}",
+                    stage.number,
+                    stage.name,
+                    component_noun(id),
+                    if early {
+                        "; having one early does no harm"
+                    } else {
+                        ""
+                    }
+                )
+            }
         },
         Why::Hosting => format!(
             "stage {} runs on {}: {}",
@@ -452,6 +479,18 @@ fn reason_text(finding: &Finding, audit: &Audit<'_>, roadmap: &Roadmap) -> Strin
                 mistake.title, mistake.problem, mistake.fix
             )
         }),
+    }
+}
+
+/// A component a stage may not have yet, by its id in the stage files.
+fn component_noun(id: &str) -> &str {
+    match id {
+        "database_replica" => "read replica",
+        "cache" => "cache",
+        "cdn" => "CDN",
+        "worker" => "background workers",
+        "file_storage" => "file storage",
+        other => other,
     }
 }
 

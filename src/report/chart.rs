@@ -409,7 +409,7 @@ pub(crate) fn bars(title: &str, bars: &[Bar], marker: Option<(Decimal, &str)>) -
 <rect x="{}" y="{top}" width="{}" height="{}" fill="{COST_COLOUR}" fill-opacity="0.8"/>
 <text x="{}" y="{middle}" dominant-baseline="middle" fill="#24292f">{}</text>"##,
             BAR_LABELS - 10,
-            escape(&bar.label),
+            escape(&short_label(&bar.label)),
             coordinate(left),
             coordinate((right - left).max(Decimal::ONE)),
             BAR_ROW - 12,
@@ -430,6 +430,19 @@ pub(crate) fn bars(title: &str, bars: &[Bar], marker: Option<(Decimal, &str)>) -
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// The most characters of a bar's label that fit left of the bars.
+const BAR_LABEL_CHARACTERS: usize = 38;
+
+/// `label`, cut with an ellipsis when it would run off the chart's edge.
+fn short_label(label: &str) -> String {
+    if label.chars().count() <= BAR_LABEL_CHARACTERS {
+        return label.to_owned();
+    }
+    let mut short: String = label.chars().take(BAR_LABEL_CHARACTERS - 1).collect();
+    short.push('…');
+    short
 }
 
 /// The share-of-MRR lines the stages' guidance and the roadmap's ceiling

@@ -11,7 +11,7 @@ use super::{REPORT_SCHEMA_VERSION, Report};
 use crate::model::checklist::{Due, Status, checklist};
 use crate::model::money::Money;
 use crate::model::plan::{Data, Plan};
-use crate::model::roadmap::Owner;
+use crate::model::roadmap::{DueWhen, Owner};
 
 /// The checklist; its JSON form is documented in `docs/json.md`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -41,7 +41,8 @@ struct TierView {
 struct ItemView {
     item: String,
     owner: Owner,
-    /// `delivered`, `not_in_this_stage`, `application` or `team`.
+    /// `delivered`, `partly_delivered`, `not_in_this_stage`, `application`
+    /// or `team`.
     status: &'static str,
     /// The resources that deliver it, when delivered.
     resources: Vec<String>,
@@ -60,7 +61,7 @@ struct ComplianceView {
     due: &'static str,
     due_from_arr: Option<Money>,
     requirements: Vec<String>,
-    guidance: String,
+    guidance: Option<String>,
     /// Whether it is due, in a sentence.
     text: String,
 }
@@ -105,6 +106,16 @@ impl ChecklistReport {
                                     Some(delivery.scope.clone()),
                                     format!(
                                         "delivered by this stage's Terraform: {} ({})",
+                                        delivery.resources.join(", "),
+                                        delivery.scope
+                                    ),
+                                ),
+                                Status::PartlyDelivered(delivery) => (
+                                    "partly_delivered",
+                                    delivery.resources.clone(),
+                                    Some(delivery.scope.clone()),
+                                    format!(
+                                        "partly delivered by this stage's Terraform: {} ({})",
                                         delivery.resources.join(", "),
                                         delivery.scope
                                     ),
@@ -164,6 +175,13 @@ impl ChecklistReport {
                         ),
                         (Due::Yes, None) => ("yes", format!("due: you have {}", note.applies_to)),
                         (Due::No, None) => ("no", format!("not due without {}", note.applies_to)),
+                        (Due::NotKnown, _) if note.due_when == DueWhen::EuCustomers => (
+                            "not_known",
+                            format!(
+                                "due if you have {}; say so with --eu-customers",
+                                note.applies_to
+                            ),
+                        ),
                         (Due::NotKnown, _) => (
                             "not_known",
                             format!("due only with {}", note.applies_to.to_lowercase()),
@@ -219,11 +237,13 @@ impl ChecklistReport {
             .iter()
             .map(|note| {
                 format!(
-                    "{} ({}): {}. {}: {}.",
+                    "{} ({}): {}. {}{}.",
                     note.name,
                     note.applies_to,
                     note.text,
-                    note.guidance,
+                    note.guidance
+                        .as_ref()
+                        .map_or_else(String::new, |guidance| format!("{guidance}: ")),
                     note.requirements.join(", ")
                 )
             })

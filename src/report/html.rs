@@ -21,7 +21,8 @@ pub(crate) struct Document {
 pub(crate) enum Block {
     /// A section heading.
     Heading(String),
-    /// A paragraph; URLs in it become links.
+    /// A paragraph. Prose may hold user text (scenario names), so only
+    /// table cells, which hold the data's sources, get links.
     Paragraph(String),
     /// The budget verdict, with a symbol and a word as well as a colour.
     Verdict { verdict: Verdict, text: String },
@@ -87,10 +88,15 @@ impl Document {
              <meta name=\"color-scheme\" content=\"light dark\">\n\
              <meta name=\"generator\" content=\"infraplan {version}\">\n\
              <title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n\
-             <h1>{title}</h1>\n{body}</main>\n<footer>Written by infraplan {version}. Every price links to the public page it was read from, with the date it was read.</footer>\n\
+             <h1>{title}</h1>\n{body}</main>\n<footer>Written by infraplan {version}.{sources}</footer>\n\
              </body>\n</html>\n",
             title = text(&self.title),
             version = env!("CARGO_PKG_VERSION"),
+            sources = if body.contains("<a href") {
+                " Every price links to the public page it was read from, with the date it was read."
+            } else {
+                ""
+            },
         )
     }
 }
@@ -133,7 +139,7 @@ impl Attachments {
 fn block_html(block: &Block, index: usize) -> String {
     match block {
         Block::Heading(heading) => format!("<h2>{}</h2>\n", text(heading)),
-        Block::Paragraph(paragraph) => format!("<p>{}</p>\n", linked(paragraph)),
+        Block::Paragraph(paragraph) => format!("<p>{}</p>\n", text(paragraph)),
         Block::Verdict {
             verdict,
             text: words,
@@ -148,7 +154,7 @@ fn block_html(block: &Block, index: usize) -> String {
             word.push_str(&label[1..]);
             format!(
                 "<p class=\"verdict {class}\"><span class=\"symbol\" aria-hidden=\"true\">{symbol}</span> <strong>{word}:</strong> {}</p>\n",
-                linked(words)
+                text(words)
             )
         }
         Block::Facts(facts) => {
@@ -157,7 +163,7 @@ fn block_html(block: &Block, index: usize) -> String {
                 out.push_str(&format!(
                     "<dt>{}</dt><dd>{}</dd>\n",
                     text(label),
-                    linked(value)
+                    text(value)
                 ));
             }
             out.push_str("</dl>\n");
@@ -166,11 +172,11 @@ fn block_html(block: &Block, index: usize) -> String {
         Block::Table { caption, table } => {
             format!("<div class=\"scroll\">\n{}</div>\n", table.to_html(caption))
         }
-        Block::Preformatted(lines) => format!("<pre>{}</pre>\n", linked(lines)),
+        Block::Preformatted(lines) => format!("<pre>{}</pre>\n", text(lines)),
         Block::Steps(points) | Block::List(points) => {
             let items: String = points
                 .iter()
-                .map(|point| format!("<li>{}</li>\n", linked(point)))
+                .map(|point| format!("<li>{}</li>\n", text(point)))
                 .collect();
             let tag = if matches!(block, Block::Steps(_)) {
                 "ol"
@@ -220,6 +226,12 @@ pub(crate) fn linked(raw: &str) -> String {
             .find(|character: char| character.is_whitespace() || "<>\"'".contains(character))
             .unwrap_or(tail.len());
         let address = tail[..end].trim_end_matches(['.', ',', ')', ';', ':']);
+        if address.len() == "https://".len() {
+            // Nothing after the scheme: no address to link.
+            out.push_str(&text(address));
+            rest = &tail[address.len()..];
+            continue;
+        }
         // The link shows the address without its scheme, which every
         // address here shares: shorter, and as a reader would type it.
         out.push_str(&format!(
@@ -295,6 +307,7 @@ mod tests {
             "(<a href=\"https://a.example/x?a=1&amp;b=2\">a.example/x?a=1&amp;b=2</a>)"
         );
         assert_eq!(linked("no address"), "no address");
+        assert_eq!(linked("see https:// later"), "see https:// later");
     }
 
     #[test]

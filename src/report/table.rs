@@ -177,6 +177,12 @@ impl Table {
             super::html::text(caption)
         );
         for (title, align) in &self.header {
+            // A column of row names has no title: an empty data cell, not
+            // an empty header, for a screen reader.
+            if title.is_empty() {
+                out.push_str("<td></td>");
+                continue;
+            }
             out.push_str(&format!(
                 "<th scope=\"col\"{}>{}</th>",
                 class(*align),

@@ -38,6 +38,14 @@ for schema_path, instance_path, label in json.load(open(sys.argv[1])):
     for error in Draft202012Validator(schema).iter_errors(json.load(open(instance_path))):
         failures += 1
         print(f"{label}: {'/'.join(map(str, error.absolute_path))}: {error.message[:300]}")
+# The check can fail: an unknown key and another version are refused.
+schema_path, instance_path, label = json.load(open(sys.argv[1]))[0]
+wrong = json.load(open(instance_path))
+wrong["unexpected_key"] = 1
+wrong["schema_version"] = 99
+if len(list(Draft202012Validator(json.load(open(schema_path))).iter_errors(wrong))) < 2:
+    failures += 1
+    print(f"{label}: the schema accepts an unknown key or version")
 sys.exit(1 if failures else 0)
 "#;
 
@@ -85,6 +93,31 @@ fn every_json_report_validates_against_its_schema() {
         ],
     ] {
         runs.push(("plan", owned(args)));
+    }
+    // An AWS-stage setup without revenue, and one ahead of its stage.
+    for (name, text) in [
+        (
+            "audit-aws.json",
+            r#"{"schema_version": 1, "customers": 900, "mrr": "0", "monthly_cost": "3000",
+                "hosting": "containers", "database": "managed_with_replica", "cache": true,
+                "cdn": true, "background_workers": true, "storage": "object_storage",
+                "monitoring": "uptime_and_errors", "backups": "daily", "deployments": "manual",
+                "https": false}"#,
+        ),
+        (
+            "audit-ahead.json",
+            r#"{"schema_version": 1, "customers": 30, "mrr": "3000", "monthly_cost": "2400",
+                "paas": "heroku", "hosting": "kubernetes", "services": 6, "regions": 3,
+                "database": "sharded", "storage": "local_disk", "monitoring": "full",
+                "backups": "manual", "deployments": "automated", "https": true}"#,
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("the audit file is written");
+        runs.push((
+            "audit",
+            vec!["audit".to_owned(), path.to_string_lossy().into_owned()],
+        ));
     }
     runs.push(("stages", owned(&["stages"])));
     runs.push(("prices", owned(&["prices"])));

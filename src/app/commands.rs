@@ -12,7 +12,7 @@ use crate::model::diff::{Side, diff};
 use crate::model::economics::idle;
 use crate::model::limits::Limited;
 use crate::model::money::Money;
-use crate::model::plan::{Data, Gate, Plan, PlanError, Planner, Quote, Scenario, plan};
+use crate::model::plan::{Data, Plan, PlanError, Planner, Quote, Scenario, plan};
 use crate::model::projection::{Growth, PastLimits, plan_months, project, quarters};
 use crate::model::select::variant_for;
 use crate::model::simulation::{Range, SimulationError, UncertainGrowth, simulate};
@@ -191,20 +191,16 @@ pub(crate) fn roadmap(data: &Data, args: &RoadmapArgs, fit: Fit) -> Result<Outco
         &chart_months,
         &shares,
     );
-    if let Some(path) = &args.chart {
-        write_chart(path, &svg)?;
-    }
-    report.attachments = Attachments {
-        chart: Some((
-            svg,
-            "Monthly infrastructure cost month by month against the stages' guidance and the 20% ceiling as shares of MRR, stage changes marked; the month-by-month table gives the same figures.".to_owned(),
-        )),
-        sources: Some(price_sources(
+    report.attachments = chart_and_sources(
+        args,
+        svg,
+        "Monthly infrastructure cost month by month against the stages' guidance and the 20% ceiling as shares of MRR, stage changes marked; the month-by-month table gives the same figures.",
+        price_sources(
             &data.catalog,
             months.iter().map(|month| month.quote.selection.variant),
             [args.commitment],
-        )),
-    };
+        ),
+    )?;
     let stdout = render_rows(&report, args.format, fit);
     let named: Vec<(String, Quote<'_>)> = months
         .iter()
@@ -251,9 +247,6 @@ fn simulate_roadmap(
         &chart_months,
         &shares,
     );
-    if let Some(path) = &args.chart {
-        write_chart(path, &svg)?;
-    }
     // The stages the paths can reach: every stage, on the platform asked.
     let variants: Vec<_> = data
         .stages
@@ -262,26 +255,20 @@ fn simulate_roadmap(
         .filter_map(|stage| variant_for(stage, &args.paas).ok())
         .map(|(_, variant)| variant)
         .collect();
-    report.attachments = Attachments {
-        chart: Some((
-            svg,
-            "The median path and the band from the 10th to the 90th percentile of paths, month by month, against the stages' guidance and the ceiling; the tables give the same figures.".to_owned(),
-        )),
-        sources: Some(price_sources(&data.catalog, variants, [args.commitment])),
-    };
+    report.attachments = chart_and_sources(
+        args,
+        svg,
+        "The median path and the band from the 10th to the 90th percentile of paths, month by month, against the stages' guidance and the ceiling; the tables give the same figures.",
+        price_sources(&data.catalog, variants, [args.commitment]),
+    )?;
     let stdout = render_rows(&report, args.format, fit);
-    // The gate breaks when a month's median path breaks it: when more than
-    // half the paths do (counted, not rounded).
+    // The gate breaks when a month's median path breaks it.
     let broken: Vec<String> = simulation
         .months
         .iter()
         .filter(|month| {
-            let breaking = match args.fail_on {
-                Some(Gate::AboveGuidance) => month.above_guidance_paths,
-                Some(Gate::OverCeiling) => month.over_ceiling_paths,
-                None => 0,
-            };
-            2 * u64::from(breaking) > u64::from(simulation.paths)
+            args.fail_on
+                .is_some_and(|gate| gate.is_broken_by(simulation.median_verdict(month)))
         })
         .map(|month| format!("month {}", month.number))
         .collect();
@@ -305,12 +292,24 @@ fn past_limits(past: PastLimits, args: &RoadmapArgs) -> Error {
     )
 }
 
-/// Writes the roadmap's chart to `path` (`--chart`).
-fn write_chart(path: &std::path::Path, svg: &str) -> Result<(), Error> {
-    fs::write(path, svg).map_err(|source| Error::CannotCreate {
-        flag: "--chart".to_owned(),
-        path: path.to_owned(),
-        reason: format!("cannot write it: {source}"),
+/// A roadmap's chart, written to `--chart` if given, and its page's
+/// chart (with `summary` as its text alternative) and price sources.
+fn chart_and_sources(
+    args: &RoadmapArgs,
+    svg: String,
+    summary: &str,
+    sources: crate::report::table::Table,
+) -> Result<Attachments, Error> {
+    if let Some(path) = &args.chart {
+        fs::write(path, &svg).map_err(|source| Error::CannotCreate {
+            flag: "--chart".to_owned(),
+            path: path.to_owned(),
+            reason: format!("cannot write it: {source}"),
+        })?;
+    }
+    Ok(Attachments {
+        chart: Some((svg, summary.to_owned())),
+        sources: Some(sources),
     })
 }
 

@@ -454,12 +454,16 @@ pub fn benchmark(points: &[CostBenchmark], mrr: Decimal) -> Option<Benchmark> {
     }
     points.windows(2).find_map(|pair| {
         let (below, above) = (&pair[0], &pair[1]);
-        (mrr >= below.mrr && mrr <= above.mrr).then(|| {
-            let along = (mrr - below.mrr) / (above.mrr - below.mrr);
-            Benchmark {
-                low: Money::round(below.low + (above.low - below.low) * along),
-                high: Money::round(below.high + (above.high - below.high) * along),
-            }
+        if mrr < below.mrr || mrr > above.mrr {
+            return None;
+        }
+        // Two points at one MRR leave nothing between them to divide.
+        let along = (mrr - below.mrr)
+            .checked_div(above.mrr - below.mrr)
+            .unwrap_or(Decimal::ZERO);
+        Some(Benchmark {
+            low: Money::round(below.low + (above.low - below.low) * along),
+            high: Money::round(below.high + (above.high - below.high) * along),
         })
     })
 }

@@ -199,6 +199,21 @@ pub struct Simulation {
     pub stages_reached: Vec<StageReached>,
 }
 
+impl Simulation {
+    /// The median path's verdict in `month`: over the ceiling, or above
+    /// guidance, when more than half the paths are (counted, not rounded).
+    pub fn median_verdict(&self, month: &MonthSpread) -> Verdict {
+        let most = |paths: u32| 2 * u64::from(paths) > u64::from(self.paths);
+        if most(month.over_ceiling_paths) {
+            Verdict::OverCeiling
+        } else if most(month.above_guidance_paths) {
+            Verdict::AboveGuidance
+        } else {
+            Verdict::WithinGuidance
+        }
+    }
+}
+
 /// Why a simulation cannot run.
 #[derive(Debug, Clone)]
 pub enum SimulationError {

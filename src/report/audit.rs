@@ -167,6 +167,14 @@ impl AuditReport {
         }
     }
 
+    /// How many parts stand at `standing`.
+    fn count(&self, standing: Standing) -> usize {
+        self.findings
+            .iter()
+            .filter(|finding| finding.standing == standing)
+            .count()
+    }
+
     fn heading(&self) -> String {
         format!(
             "Infrastructure audit (the roadmap's Exercise 1): {} customers and {} MRR call for stage {} ({}) on {}.",
@@ -321,15 +329,6 @@ impl Report for AuditReport {
         document.heading("Next steps");
         document.push(Block::Steps(self.next_steps.clone()));
         document
-    }
-}
-
-impl AuditReport {
-    fn count(&self, standing: Standing) -> usize {
-        self.findings
-            .iter()
-            .filter(|finding| finding.standing == standing)
-            .count()
     }
 }
 

@@ -100,26 +100,23 @@ impl ChecklistReport {
                         .map(|status| {
                             let item = status.item;
                             let (key, resources, scope, text) = match status.status {
-                                Status::Delivered(delivery) => (
-                                    "delivered",
-                                    delivery.resources.clone(),
-                                    Some(delivery.scope.clone()),
-                                    format!(
-                                        "delivered by this stage's Terraform: {} ({})",
-                                        delivery.resources.join(", "),
-                                        delivery.scope
-                                    ),
-                                ),
-                                Status::PartlyDelivered(delivery) => (
-                                    "partly_delivered",
-                                    delivery.resources.clone(),
-                                    Some(delivery.scope.clone()),
-                                    format!(
-                                        "partly delivered by this stage's Terraform: {} ({})",
-                                        delivery.resources.join(", "),
-                                        delivery.scope
-                                    ),
-                                ),
+                                Status::Delivered(delivery) | Status::PartlyDelivered(delivery) => {
+                                    let (key, how) = if delivery.whole {
+                                        ("delivered", "delivered")
+                                    } else {
+                                        ("partly_delivered", "partly delivered")
+                                    };
+                                    (
+                                        key,
+                                        delivery.resources.clone(),
+                                        Some(delivery.scope.clone()),
+                                        format!(
+                                            "{how} by this stage's Terraform: {} ({})",
+                                            delivery.resources.join(", "),
+                                            delivery.scope
+                                        ),
+                                    )
+                                }
                                 Status::NotInThisStage => (
                                     "not_in_this_stage",
                                     Vec::new(),

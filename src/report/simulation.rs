@@ -35,6 +35,10 @@ pub(crate) struct SimulationReport {
     /// The chart and price sources of the HTML page.
     #[serde(skip)]
     pub(crate) attachments: Attachments,
+    /// The median path's worst verdict over the horizon, and the first
+    /// month it has it (none when within guidance throughout).
+    #[serde(skip)]
+    median_worst: (Verdict, Option<u32>),
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -180,27 +184,14 @@ impl SimulationReport {
                 .map(StageReachedView::from)
                 .collect(),
             attachments: Attachments::default(),
-        }
-    }
-
-    /// The median path's worst verdict over the horizon: over the ceiling
-    /// (or above guidance) in a month where more than half the paths are,
-    /// as `--fail-on` judges; and the first such month.
-    fn median_verdict(&self) -> (Verdict, Option<u32>) {
-        let half = Percent::new(Decimal::from(50));
-        let first = |share: fn(&MonthView) -> Percent| {
-            self.months
+            median_worst: simulation
+                .months
                 .iter()
-                .find(|month| share(month) > half)
-                .map(|month| month.month)
-        };
-        match (
-            first(|month| month.over_ceiling_percent),
-            first(|month| month.above_guidance_percent),
-        ) {
-            (Some(month), _) => (Verdict::OverCeiling, Some(month)),
-            (None, Some(month)) => (Verdict::AboveGuidance, Some(month)),
-            (None, None) => (Verdict::WithinGuidance, None),
+                .map(|month| (simulation.median_verdict(month), Some(month.number)))
+                .filter(|(verdict, _)| *verdict != Verdict::WithinGuidance)
+                .fold((Verdict::WithinGuidance, None), |worst, month| {
+                    if month.0 > worst.0 { month } else { worst }
+                }),
         }
     }
 
@@ -444,7 +435,7 @@ impl Report for SimulationReport {
     fn to_document(&self) -> Document {
         let mut document = Document::new("infraplan: roadmap simulation");
         document.paragraph(self.assumptions_text());
-        let (verdict, from) = self.median_verdict();
+        let (verdict, from) = self.median_worst;
         document.push(Block::Verdict {
             verdict,
             text: format!(
